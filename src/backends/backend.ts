@@ -1,0 +1,179 @@
+// The Backend interface: storage of instances, histories, inboxes and the activity queue.
+// Backends differ only in storage; every engine rule lives in core/. One conformance suite
+// (test/conformance/backend-suite.ts) runs against every implementation.
+import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent, TaskScheduledEvent, TimerFiredEvent } from '../protocol/history.js';
+import type { FailureDetails, Payload } from '../protocol/common.js';
+import type { RuntimeStatus } from '../protocol/status.js';
+import type { WorkflowMetadata } from '../protocol/metadata.js';
+
+/** A locked batch of an instance's visible inbox events. Exactly one per instance at a time. */
+export interface WorkflowWorkItem {
+  readonly instanceId: string;
+  /** Unique per lock: completion, abandon and renewal must present it (a re-lock gets a new token). */
+  readonly lockToken: string;
+  lockedUntil: Date;
+  /** Visible inbox events in arrival order (FIFO), at most `maxEvents`. */
+  readonly newEvents: HistoryEvent[];
+  /** Number of events already committed to the instance's history (the next event's index). */
+  readonly historyLength: number;
+  /** How many times this batch was delivered and abandoned before (0 on first delivery). */
+  readonly retryCount: number;
+  /** Backend bookkeeping (e.g. the inbox row ids locked); opaque to the runtime. */
+  readonly handle?: unknown;
+}
+
+/** Fields of the instance row that a turn sets. */
+export interface InstanceUpdate {
+  runtimeStatus: RuntimeStatus;
+  name: string;
+  executionId: string;
+  /** Creation time from the ExecutionStarted event (changes on continue-as-new only by carrying it). */
+  createdAt: Date;
+  input?: Payload;
+  output?: Payload;
+  customStatus?: Payload;
+  failureDetails?: FailureDetails;
+  completedAt?: Date;
+  parentInstanceId?: string;
+  version?: string;
+  tags?: Record<string, string>;
+}
+
+export interface OutboundMessage {
+  targetInstanceId: string;
+  /** An ExecutionStarted creates the target instance (child or detached start) under core/delivery rules. */
+  event: HistoryEvent;
+  /** Invisible until then (a scheduled start); undefined means now. */
+  visibleAt?: Date;
+}
+
+export interface TimerMessage {
+  event: TimerFiredEvent;
+  visibleAt: Date;
+}
+
+/** Everything one turn writes, committed in one transaction by completeWorkflowWorkItem. */
+export interface WorkflowTurnResult {
+  /** Events appended to history, in order. With continuedAsNew they replace the whole history. */
+  newHistory: HistoryEvent[];
+  continuedAsNew: boolean;
+  /** The instance row after the turn; undefined when the turn only consumed its inbox (e.g. events to a finished instance). */
+  instance?: InstanceUpdate;
+  activityTasks: TaskScheduledEvent[];
+  timers: TimerMessage[];
+  messages: OutboundMessage[];
+  /** Warnings to record on the instance (shown by getWorkflowState and the CLI). */
+  warnings?: string[];
+}
+
+export interface ActivityWorkItem {
+  /** Queue id of the task, unique per backend. */
+  readonly id: string;
+  readonly instanceId: string;
+  readonly lockToken: string;
+  lockedUntil: Date;
+  readonly event: TaskScheduledEvent;
+  /** How many times this task was locked before (0 on the first delivery). */
+  readonly retryCount: number;
+}
+
+export interface LockOptions {
+  /** Worker identity, for diagnostics: "<host>,<pid>,<uuid>". */
+  lockedBy: string;
+  leaseMs: number;
+}
+
+export interface WorkflowLockOptions extends LockOptions {
+  /** Most inbox events in one work item. @default 1000 */
+  maxEvents?: number;
+}
+
+export interface WorkflowQuery {
+  statuses?: RuntimeStatus[];
+  name?: string;
+  instanceIdPrefix?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** @default 100 */
+  pageSize?: number;
+  continuationToken?: string;
+  /** Include input, output, custom status. @default false */
+  includePayloads?: boolean;
+}
+
+export interface WorkflowPage {
+  instances: WorkflowMetadata[];
+  /** Present when more instances may follow. */
+  continuationToken?: string;
+}
+
+export type CreateReusePolicy =
+  /** An existing instance with this ID is an error (WorkflowAlreadyExistsError). */
+  | 'error'
+  /** A terminal (COMPLETED, FAILED, TERMINATED, CANCELED) instance is purged and replaced; a live one is an error. */
+  | 'replaceTerminal';
+
+export type BackendSignal =
+  | { kind: 'workflowWork' }
+  | { kind: 'activityWork' }
+  | { kind: 'statusChanged'; instanceId: string };
+
+export interface Backend {
+  /** Creates or migrates the schema. Idempotent, safe when several processes start at once. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Creates an instance (status PENDING) and enqueues its ExecutionStarted, visible at
+   * event.scheduledStartTimestamp when set. Throws WorkflowAlreadyExistsError per the policy.
+   */
+  createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void>;
+
+  /**
+   * Appends an event to an instance's inbox. Throws WorkflowNotFoundError when the instance does not exist.
+   * While the instance waits for a scheduled start, the event stays invisible until that start time.
+   */
+  addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void>;
+
+  /** Locks the next instance that has visible inbox events, or returns undefined if none. Never blocks. */
+  lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined>;
+  /** History events from index `fromIndex` (default 0) on, in order. Empty for unknown instances. */
+  getWorkflowHistory(instanceId: string, fromIndex?: number): Promise<HistoryEvent[]>;
+  /**
+   * Commits a turn in one transaction: appends history (or replaces it on continue-as-new), updates the
+   * instance, deletes exactly the inbox events of the work item, inserts activity tasks, timers and
+   * messages (creating instances for ExecutionStarted messages under core/delivery rules), releases the lock.
+   * Throws LeaseLostError and changes nothing when the lock token is no longer the instance's.
+   */
+  completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void>;
+  /** Releases the lock; the batch becomes visible again after delayMs. Throws LeaseLostError on a lost lock. */
+  abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void>;
+  /** Extends the lease to now + leaseMs. Throws LeaseLostError on a lost lock. */
+  renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void>;
+
+  lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined>;
+  /**
+   * In one transaction: deletes the task and appends the result to the instance's inbox (dropped if the
+   * instance no longer exists). Throws LeaseLostError and changes nothing on a lost lock.
+   */
+  completeActivityWorkItem(item: ActivityWorkItem, result: TaskCompletedEvent | TaskFailedEvent): Promise<void>;
+  abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void>;
+  renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void>;
+
+  /** Undefined when the instance does not exist. Payloads are always included. */
+  getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined>;
+  listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
+  /**
+   * Deletes one instance with its history, inbox and tasks. Returns false when it does not exist;
+   * throws FailedPreconditionError when it is not terminal.
+   */
+  purgeWorkflow(instanceId: string): Promise<boolean>;
+
+  /**
+   * Wake-ups for idle loops and waiting clients: new work, or an instance whose status changed.
+   * Best effort (polling stays the fallback); returns the unsubscribe function.
+   */
+  subscribe(listener: (signal: BackendSignal) => void): () => void;
+}
+
+export type ActivityResultEvent = TaskCompletedEvent | TaskFailedEvent;

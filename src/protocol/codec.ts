@@ -1,0 +1,22 @@
+// Storage encoding of history events: JSON text, with the Date fields revived on decode.
+// Backends store events with this codec; the gRPC wire has its own mapping in grpc/.
+import type { HistoryEvent } from './history.js';
+
+export function encodeEvent(event: HistoryEvent): string {
+  return JSON.stringify(event);
+}
+
+export function decodeEvent(text: string): HistoryEvent {
+  const event = JSON.parse(text) as HistoryEvent & Record<string, unknown>;
+  reviveDates(event);
+  return event;
+}
+
+/** Turns the ISO strings JSON left in an event's instant fields back into Dates. */
+export function reviveDates(event: HistoryEvent): HistoryEvent {
+  const e = event as unknown as Record<string, unknown>;
+  e.timestamp = new Date(e.timestamp as string);
+  if (e.fireAt !== undefined) e.fireAt = new Date(e.fireAt as string);
+  if (e.scheduledStartTimestamp !== undefined) e.scheduledStartTimestamp = new Date(e.scheduledStartTimestamp as string);
+  return event;
+}
