@@ -1,0 +1,76 @@
+// Read-only queries: metadata, history and the instance list with keyset pagination on
+// (created_at, instance_id), so a page costs its own rows however deep the listing goes.
+import type { WorkflowPage, WorkflowQuery } from '../backend.js';
+import type { HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { decodeEvent } from '../../protocol/codec.js';
+import { InvalidArgumentError } from '../../errors.js';
+import type { Statements } from './statements.js';
+import { INSTANCE_COLUMNS, toMetadata, type InstanceRow } from './rows.js';
+
+export function readMetadata(sql: Statements, instanceId: string): WorkflowMetadata | undefined {
+  const row = sql.get(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?`).get(instanceId) as InstanceRow | undefined;
+  return row ? toMetadata(row, true) : undefined;
+}
+
+export function readHistory(sql: Statements, instanceId: string, fromIndex: number): HistoryEvent[] {
+  const rows = sql
+    .get('SELECT event FROM history WHERE instance_id = ? AND seq >= ? ORDER BY seq')
+    .all(instanceId, fromIndex) as { event: string }[];
+  return rows.map((r) => decodeEvent(r.event));
+}
+
+export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPage {
+  const pageSize = query.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.statuses && query.statuses.length > 0) {
+    where.push(`runtime_status IN (${query.statuses.map(() => '?').join(', ')})`);
+    params.push(...query.statuses);
+  }
+  if (query.name !== undefined) {
+    where.push('name = ?');
+    params.push(query.name);
+  }
+  if (query.instanceIdPrefix) {
+    where.push('substr(instance_id, 1, ?) = ?');
+    params.push(query.instanceIdPrefix.length, query.instanceIdPrefix);
+  }
+  if (query.createdFrom) {
+    where.push('created_at >= ?');
+    params.push(query.createdFrom.getTime());
+  }
+  if (query.createdTo) {
+    where.push('created_at <= ?');
+    params.push(query.createdTo.getTime());
+  }
+  if (query.continuationToken !== undefined) {
+    const [createdAt, instanceId] = decodeToken(query.continuationToken);
+    where.push('(created_at, instance_id) > (?, ?)');
+    params.push(createdAt, instanceId);
+  }
+  const text =
+    `SELECT ${INSTANCE_COLUMNS} FROM instances ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
+    'ORDER BY created_at, instance_id LIMIT ?';
+  const rows = sql.get(text).all(...params, pageSize + 1) as InstanceRow[];
+  const page = rows.slice(0, pageSize);
+  const last = page[page.length - 1];
+  const result: WorkflowPage = { instances: page.map((r) => toMetadata(r, query.includePayloads ?? false)) };
+  if (rows.length > pageSize && last) result.continuationToken = encodeToken(last.created_at, last.instance_id);
+  return result;
+}
+
+function encodeToken(createdAt: number, instanceId: string): string {
+  return Buffer.from(JSON.stringify([createdAt, instanceId])).toString('base64url');
+}
+
+function decodeToken(token: string): [number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
+}

@@ -1,0 +1,126 @@
+// The versioned SQLite schema of a task hub and its migrations. A file whose schema is newer than this
+// code, or that holds other tables but no meta table, is refused rather than touched.
+import type { Database } from 'better-sqlite3';
+import { FailedPreconditionError } from '../../errors.js';
+
+/** Schema version this code writes and reads. Bump it and add a migration for every change. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+export const META_TABLE = 'durabletask_meta';
+
+// Instants are INTEGER milliseconds since the epoch; events are codec JSON text.
+// instances.next_visible_at caches MIN(inbox.visible_at) of the instance so that finding work is one
+// index seek, not a scan of the inbox (which can hold 10,000 results for one fan-out).
+const V1 = `
+CREATE TABLE instances (
+  instance_id        TEXT PRIMARY KEY,
+  execution_id       TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  version            TEXT,
+  runtime_status     TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  last_updated_at    INTEGER NOT NULL,
+  started_at         INTEGER,
+  completed_at       INTEGER,
+  scheduled_start_at INTEGER,
+  input              TEXT,
+  output             TEXT,
+  custom_status      TEXT,
+  failure_details    TEXT,
+  parent_instance_id TEXT,
+  tags               TEXT,
+  warnings           TEXT,
+  history_length     INTEGER NOT NULL DEFAULT 0,
+  next_visible_at    INTEGER,
+  lock_token         TEXT,
+  locked_by          TEXT,
+  lock_expires_at    INTEGER
+);
+CREATE INDEX instances_ready ON instances(next_visible_at) WHERE next_visible_at IS NOT NULL;
+CREATE INDEX instances_created ON instances(created_at, instance_id);
+CREATE INDEX instances_status ON instances(runtime_status, created_at, instance_id);
+
+CREATE TABLE history (
+  instance_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  event       TEXT NOT NULL,
+  PRIMARY KEY (instance_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE inbox (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  instance_id   TEXT NOT NULL,
+  visible_at    INTEGER NOT NULL,
+  enqueued_at   INTEGER NOT NULL,
+  dequeue_count INTEGER NOT NULL DEFAULT 0,
+  lock_token    TEXT,
+  event         TEXT NOT NULL
+);
+CREATE INDEX inbox_instance ON inbox(instance_id);
+
+CREATE TABLE activity_tasks (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  instance_id     TEXT NOT NULL,
+  available_at    INTEGER NOT NULL,
+  enqueued_at     INTEGER NOT NULL,
+  dequeue_count   INTEGER NOT NULL DEFAULT 0,
+  lock_token      TEXT,
+  locked_by       TEXT,
+  lock_expires_at INTEGER,
+  event           TEXT NOT NULL
+);
+CREATE INDEX activity_tasks_available ON activity_tasks(available_at);
+CREATE INDEX activity_tasks_instance ON activity_tasks(instance_id);
+`;
+
+/** MIGRATIONS[v] upgrades a database at version v to v + 1. */
+const MIGRATIONS: readonly string[] = [];
+
+/**
+ * Creates the schema in an empty database or migrates an older one, inside the caller's write
+ * transaction (BEGIN IMMEDIATE, so processes starting together take turns).
+ */
+export function createOrMigrate(db: Database, path: string): void {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
+  if (!hasMeta) {
+    const others = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[];
+    if (others.length > 0) {
+      const names = others.map((t) => t.name).join(', ');
+      throw new FailedPreconditionError(
+        `'${path}' is not a durabletask task hub: it has tables (${names}) but no ${META_TABLE} table; refusing to touch it`,
+      );
+    }
+    db.exec(`CREATE TABLE ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    db.exec(V1);
+    writeVersion(db, SQLITE_SCHEMA_VERSION);
+    return;
+  }
+  const found = readVersion(db, path);
+  for (let v = found; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1] ?? '');
+  if (found < SQLITE_SCHEMA_VERSION) writeVersion(db, SQLITE_SCHEMA_VERSION);
+}
+
+function readVersion(db: Database, path: string): number {
+  const row = db.prepare(`SELECT value FROM ${META_TABLE} WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  const version = row ? Number(row.value) : NaN;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new FailedPreconditionError(
+      `'${path}' has an unknown durabletask schema version '${row?.value ?? '(missing)'}'; ` +
+        `this version of durabletask-ts uses schema version ${SQLITE_SCHEMA_VERSION}`,
+    );
+  }
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new FailedPreconditionError(
+      `'${path}' has durabletask schema version ${version}, newer than schema version ${SQLITE_SCHEMA_VERSION} ` +
+        `of this version of durabletask-ts; upgrade durabletask-ts to open it`,
+    );
+  }
+  return version;
+}
+
+function writeVersion(db: Database, version: number): void {
+  db.prepare(`INSERT INTO ${META_TABLE} (key, value) VALUES ('schema_version', ?)
+              ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(version));
+}

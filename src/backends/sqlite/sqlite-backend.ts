@@ -1,0 +1,219 @@
+// SqliteBackend: the embedded, durable default backend on better-sqlite3 (synchronous, one connection
+// per object). Writes go through the group committer (one transaction per event-loop turn); reads run
+// directly. Several processes may share one file: WAL mode, busy_timeout, BEGIN IMMEDIATE and retries.
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type {
+  ActivityResultEvent,
+  ActivityWorkItem,
+  Backend,
+  BackendSignal,
+  CreateReusePolicy,
+  LockOptions,
+  WorkflowLockOptions,
+  WorkflowPage,
+  WorkflowQuery,
+  WorkflowTurnResult,
+  WorkflowWorkItem,
+} from '../backend.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { DurableTaskError, FailedPreconditionError } from '../../errors.js';
+import { GroupCommitter, type WriteOp } from './group-commit.js';
+import { Statements } from './statements.js';
+import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
+import { retryBusy } from './busy.js';
+import { addEvent, createInstance, purgeInstance } from './instance-store.js';
+import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow } from './workflow-queue.js';
+import { abandonActivity, completeActivity, lockActivity, renewActivity } from './activity-queue.js';
+import { listInstances, readHistory, readMetadata } from './queries.js';
+
+export interface SqliteBackendOptions {
+  /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
+  path?: string;
+  /** Refuse to create the file when it does not exist (the CLI inspects existing task hubs). @default false */
+  mustExist?: boolean;
+  /**
+   * FULL fsyncs the WAL on every commit, so a committed turn survives power loss; NORMAL only survives a
+   * process crash (the last commits can be lost on power loss) but is faster. Group commit makes FULL
+   * cost one fsync per batch of completions, which is why it is the default.
+   * @default 'FULL'
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long SQLite waits for another process's write lock inside one statement. @default 5000 */
+  busyTimeoutMs?: number;
+  /** Share one transaction among the writes of one event-loop turn. Off only for measurements. @default true */
+  groupCommit?: boolean;
+}
+
+interface Open {
+  db: Database.Database;
+  sql: Statements;
+  committer: GroupCommitter;
+}
+
+/** A SQLite database still busy after this long is reported as UnavailableError. */
+const BUSY_GIVE_UP_MS = 60_000;
+
+export class SqliteBackend implements Backend {
+  /** The schema version this code reads and writes (the CLI reports it). */
+  static readonly schemaVersion = SQLITE_SCHEMA_VERSION;
+
+  readonly path: string;
+  private readonly options: SqliteBackendOptions;
+  private open?: Open;
+  private readonly listeners = new Set<(signal: BackendSignal) => void>();
+
+  constructor(options: SqliteBackendOptions = {}) {
+    this.options = options;
+    this.path = options.path ?? './durabletask.sqlite';
+  }
+
+  /** Transactions committed by this object so far (group commit makes this lower than the number of writes). */
+  get commitCount(): number {
+    return this.open?.committer.commits ?? 0;
+  }
+
+  async init(): Promise<void> {
+    if (this.open) return;
+    const memory = this.path === ':memory:' || this.path === '';
+    const mustExist = (this.options.mustExist ?? false) && !memory;
+    if (mustExist && !existsSync(this.path)) {
+      throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
+    }
+    const db = new Database(this.path, { fileMustExist: mustExist, timeout: this.options.busyTimeoutMs ?? 5000 });
+    try {
+      await retryBusy(() => this.prepare(db), BUSY_GIVE_UP_MS);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    const committer = new GroupCommitter(db, (signals) => this.emit(signals), {
+      enabled: this.options.groupCommit ?? true,
+      busyGiveUpMs: BUSY_GIVE_UP_MS,
+    });
+    this.open = { db, sql: new Statements(db), committer };
+  }
+
+  private prepare(db: Database.Database): void {
+    try {
+      db.pragma('journal_mode = WAL');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
+        throw new FailedPreconditionError(`'${this.path}' is not a SQLite database`);
+      }
+      throw error;
+    }
+    db.pragma(`synchronous = ${this.options.synchronous ?? 'FULL'}`);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      createOrMigrate(db, this.path);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const open = this.open;
+    if (!open) return;
+    await open.committer.drain();
+    this.open = undefined;
+    this.listeners.clear();
+    open.db.close();
+  }
+
+  private get opened(): Open {
+    if (!this.open) throw new FailedPreconditionError('SqliteBackend is not open: call init() first');
+    return this.open;
+  }
+
+  private write<T>(op: (sql: Statements, ...rest: Parameters<WriteOp<T>>) => T): Promise<T> {
+    const { sql, committer } = this.opened;
+    return committer.run((tx) => op(sql, tx));
+  }
+
+  private read<T>(query: (sql: Statements) => T): Promise<T> {
+    const { sql } = this.opened;
+    return retryBusy(() => query(sql), BUSY_GIVE_UP_MS);
+  }
+
+  createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
+    return this.write((sql, tx) => createInstance(sql, tx, event, options?.reuse));
+  }
+
+  addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
+    return this.write((sql, tx) => addEvent(sql, tx, instanceId, event));
+  }
+
+  lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+    return this.write((sql, tx) => lockWorkflow(sql, tx, options));
+  }
+
+  getWorkflowHistory(instanceId: string, fromIndex = 0): Promise<HistoryEvent[]> {
+    return this.read((sql) => readHistory(sql, instanceId, fromIndex));
+  }
+
+  completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+    return this.write((sql, tx) => completeWorkflow(sql, tx, item, result));
+  }
+
+  abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
+    return this.write((sql, tx) => abandonWorkflow(sql, tx, item, options?.delayMs ?? 0));
+  }
+
+  async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
+    item.lockedUntil = await this.write((sql, tx) => renewWorkflow(sql, tx, item, leaseMs));
+  }
+
+  lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
+    return this.write((sql, tx) => lockActivity(sql, tx, options));
+  }
+
+  completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+    return this.write((sql, tx) => completeActivity(sql, tx, item, result));
+  }
+
+  abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
+    return this.write((sql, tx) => abandonActivity(sql, tx, item, options?.delayMs ?? 0));
+  }
+
+  async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
+    item.lockedUntil = await this.write((sql, tx) => renewActivity(sql, tx, item, leaseMs));
+  }
+
+  getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined> {
+    return this.read((sql) => readMetadata(sql, instanceId));
+  }
+
+  listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
+    return this.read((sql) => listInstances(sql, query));
+  }
+
+  purgeWorkflow(instanceId: string): Promise<boolean> {
+    return this.write((sql, tx) => purgeInstance(sql, tx, instanceId));
+  }
+
+  subscribe(listener: (signal: BackendSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sends each distinct wake-up of a commit once; a throwing listener does not stop the others. */
+  private emit(signals: BackendSignal[]): void {
+    const seen = new Set<string>();
+    for (const signal of signals) {
+      const key = signal.kind === 'statusChanged' ? `s:${signal.instanceId}` : signal.kind;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(signal);
+        } catch {
+          // Wake-ups are best effort; polling covers a listener that failed.
+        }
+      }
+    }
+  }
+}

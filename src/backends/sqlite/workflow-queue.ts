@@ -1,0 +1,187 @@
+// Workflow work items: locking an instance with its visible inbox rows, and committing, abandoning or
+// renewing that lock. The lock token lives on the instance row and on exactly the inbox rows locked,
+// so completion deletes exactly the batch that was delivered.
+import { randomUUID } from 'node:crypto';
+import type { WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { HistoryEvent } from '../../protocol/history.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
+import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
+import { LeaseLostError } from '../../errors.js';
+import type { TxContext } from './group-commit.js';
+import type { Statements } from './statements.js';
+import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js';
+import { jsonOrNull, msOrNull } from './rows.js';
+
+interface InboxRow {
+  id: number;
+  event: string;
+  dequeue_count: number;
+}
+
+export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
+  // A candidate whose cached next_visible_at is stale finds no rows; repair it and try the next one.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const candidate = sql
+      .get(
+        `SELECT instance_id, history_length FROM instances
+         WHERE next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
+         ORDER BY next_visible_at LIMIT 1`,
+      )
+      .get(tx.now, tx.now) as { instance_id: string; history_length: number } | undefined;
+    if (!candidate) return undefined;
+    const item = lockInstance(sql, tx, candidate.instance_id, candidate.history_length, options);
+    if (item) return item;
+    refreshNextVisible(sql, candidate.instance_id);
+  }
+  return undefined;
+}
+
+function lockInstance(
+  sql: Statements,
+  tx: TxContext,
+  instanceId: string,
+  historyLength: number,
+  options: WorkflowLockOptions,
+): WorkflowWorkItem | undefined {
+  const rows = sql
+    .get('SELECT id, event, dequeue_count FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
+    .all(instanceId, tx.now, options.maxEvents ?? 1000) as InboxRow[];
+  if (rows.length === 0) return undefined;
+  const lockToken = randomUUID();
+  const lockedUntil = tx.now + options.leaseMs;
+  // Every visible row up to the last one selected is exactly the selected set (same instant, FIFO by id).
+  sql
+    .get(
+      `UPDATE inbox SET lock_token = ?, dequeue_count = dequeue_count + 1
+       WHERE instance_id = ? AND visible_at <= ? AND id <= ?`,
+    )
+    .run(lockToken, instanceId, tx.now, rows[rows.length - 1]!.id);
+  sql
+    .get('UPDATE instances SET lock_token = ?, locked_by = ?, lock_expires_at = ? WHERE instance_id = ?')
+    .run(lockToken, options.lockedBy, lockedUntil, instanceId);
+  return {
+    instanceId,
+    lockToken,
+    lockedUntil: new Date(lockedUntil),
+    newEvents: rows.map((r) => decodeEvent(r.event)),
+    historyLength,
+    retryCount: Math.max(...rows.map((r) => r.dequeue_count)),
+  };
+}
+
+interface LockedRow {
+  runtime_status: RuntimeStatus;
+  history_length: number;
+  warnings: string | null;
+}
+
+function requireLock(sql: Statements, item: WorkflowWorkItem): LockedRow {
+  const row = sql
+    .get('SELECT runtime_status, history_length, warnings FROM instances WHERE instance_id = ? AND lock_token = ?')
+    .get(item.instanceId, item.lockToken) as LockedRow | undefined;
+  if (!row) throw new LeaseLostError(`workflow work item of instance '${item.instanceId}'`);
+  return row;
+}
+
+export function completeWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, result: WorkflowTurnResult): void {
+  const id = item.instanceId;
+  const locked = requireLock(sql, item);
+  const historyLength = appendHistory(sql, id, result.continuedAsNew ? 0 : locked.history_length, result);
+  const warnings: string[] = locked.warnings ? (JSON.parse(locked.warnings) as string[]) : [];
+  warnings.push(...(result.warnings ?? []));
+  for (const message of result.messages) {
+    const warning = deliverMessage(sql, tx, message);
+    if (warning) warnings.push(warning);
+  }
+  updateInstance(sql, tx, id, result, historyLength, jsonOrNull(warnings));
+  if (result.instance && result.instance.runtimeStatus !== locked.runtime_status) {
+    tx.signals.push({ kind: 'statusChanged', instanceId: id });
+  }
+  sql.get('DELETE FROM inbox WHERE instance_id = ? AND lock_token = ?').run(id, item.lockToken);
+  refreshNextVisible(sql, id);
+  for (const task of result.activityTasks) {
+    sql
+      .get('INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event) VALUES (?, ?, ?, ?)')
+      .run(id, tx.now, tx.now, encodeEvent(task));
+  }
+  if (result.activityTasks.length > 0) tx.signals.push({ kind: 'activityWork' });
+  for (const timer of result.timers) enqueue(sql, tx, id, timer.event, timer.visibleAt.getTime());
+}
+
+/** Appends the turn's events (after clearing the history on continue-as-new); returns the new length. */
+function appendHistory(sql: Statements, id: string, from: number, result: WorkflowTurnResult): number {
+  if (result.continuedAsNew) sql.get('DELETE FROM history WHERE instance_id = ?').run(id);
+  const insert = sql.get('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)');
+  result.newHistory.forEach((event: HistoryEvent, i) => insert.run(id, from + i, encodeEvent(event)));
+  return from + result.newHistory.length;
+}
+
+function updateInstance(
+  sql: Statements,
+  tx: TxContext,
+  id: string,
+  result: WorkflowTurnResult,
+  historyLength: number,
+  warnings: string | null,
+): void {
+  const u = result.instance;
+  if (!u) {
+    sql
+      .get(
+        `UPDATE instances SET history_length = ?, warnings = ?, lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
+         WHERE instance_id = ?`,
+      )
+      .run(historyLength, warnings, id);
+    return;
+  }
+  sql
+    .get(
+      `UPDATE instances SET runtime_status = ?, name = ?, execution_id = ?, created_at = ?, input = ?, output = ?,
+         custom_status = ?, failure_details = ?, completed_at = ?, parent_instance_id = ?, version = ?, tags = ?,
+         last_updated_at = ?, started_at = COALESCE(started_at, ?), history_length = ?, warnings = ?,
+         lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
+       WHERE instance_id = ?`,
+    )
+    .run(
+      u.runtimeStatus,
+      u.name,
+      u.executionId,
+      u.createdAt.getTime(),
+      u.input ?? null,
+      u.output ?? null,
+      u.customStatus ?? null,
+      jsonOrNull(u.failureDetails),
+      msOrNull(u.completedAt),
+      u.parentInstanceId ?? null,
+      u.version ?? null,
+      jsonOrNull(u.tags),
+      tx.now,
+      u.runtimeStatus === 'PENDING' ? null : tx.now,
+      historyLength,
+      warnings,
+      id,
+    );
+}
+
+export function abandonWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, delayMs: number): void {
+  requireLock(sql, item);
+  const visibleAt = tx.now + Math.max(0, delayMs);
+  sql
+    .get('UPDATE inbox SET lock_token = NULL, visible_at = ? WHERE instance_id = ? AND lock_token = ?')
+    .run(visibleAt, item.instanceId, item.lockToken);
+  sql
+    .get('UPDATE instances SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL WHERE instance_id = ?')
+    .run(item.instanceId);
+  refreshNextVisible(sql, item.instanceId);
+  if (visibleAt <= tx.now) tx.signals.push({ kind: 'workflowWork' });
+}
+
+/** @returns the new lease expiry */
+export function renewWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, leaseMs: number): Date {
+  const until = tx.now + leaseMs;
+  const changed = sql
+    .get('UPDATE instances SET lock_expires_at = ? WHERE instance_id = ? AND lock_token = ?')
+    .run(until, item.instanceId, item.lockToken).changes;
+  if (changed === 0) throw new LeaseLostError(`workflow work item of instance '${item.instanceId}'`);
+  return new Date(until);
+}
