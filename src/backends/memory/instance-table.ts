@@ -1,0 +1,159 @@
+// The memory backend's instances: row, history and inbox per instance, plus a heap keyed by when each
+// instance can next be locked (its earliest visible inbox event, or its lease expiry) so that a lock
+// finds the instance whose work has waited longest without scanning every instance.
+import { randomUUID } from 'node:crypto';
+import type { HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { MinHeap, dueBefore, type DueKey } from './min-heap.js';
+
+export interface InboxEntry {
+  readonly seq: number;
+  readonly event: HistoryEvent;
+  visibleAt: number;
+  /** How many times it was locked. */
+  dequeueCount: number;
+  /** The lock that took it last; only meaningful while equal to the instance's lockToken. */
+  lockToken?: string;
+}
+
+export interface InstanceState {
+  record: WorkflowMetadata;
+  history: HistoryEvent[];
+  /** In arrival order. */
+  inbox: InboxEntry[];
+  lockToken?: string;
+  lockedBy?: string;
+  /** Lease expiry (ms); meaningful while lockToken is set. */
+  lockedUntil: number;
+  /** The instance's live heap entry; other entries for it are stale. */
+  key?: HeapEntry;
+}
+
+interface HeapEntry extends DueKey {
+  inst: InstanceState;
+}
+
+export class InstanceTable {
+  private readonly instances = new Map<string, InstanceState>();
+  private readonly heap = new MinHeap<HeapEntry>(dueBefore);
+  private nextSeq = 1;
+
+  get(instanceId: string): InstanceState | undefined {
+    return this.instances.get(instanceId);
+  }
+
+  values(): IterableIterator<InstanceState> {
+    return this.instances.values();
+  }
+
+  /** Adds a new instance; the caller has removed any previous one with that ID. */
+  create(record: WorkflowMetadata): InstanceState {
+    const inst: InstanceState = { record, history: [], inbox: [], lockedUntil: 0 };
+    this.instances.set(record.instanceId, inst);
+    return inst;
+  }
+
+  delete(inst: InstanceState): void {
+    if (this.instances.get(inst.record.instanceId) === inst) this.instances.delete(inst.record.instanceId);
+    delete inst.key;
+  }
+
+  enqueue(inst: InstanceState, event: HistoryEvent, visibleAt: number): void {
+    const entry: InboxEntry = { seq: this.nextSeq++, event, visibleAt, dequeueCount: 0 };
+    inst.inbox.push(entry);
+    // A new event can only make the instance due earlier; later keys are found again on release.
+    const at = Math.max(visibleAt, inst.lockToken === undefined ? 0 : inst.lockedUntil);
+    if (!inst.key || dueBefore({ at, seq: entry.seq }, inst.key)) this.push(inst, at, entry.seq);
+  }
+
+  /** Locks the instance due longest, taking up to maxEvents visible inbox events in arrival order. */
+  lock(now: number, lockedBy: string, leaseMs: number, maxEvents: number): { inst: InstanceState; batch: InboxEntry[] } | undefined {
+    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+      this.heap.pop();
+      const inst = top.inst;
+      if (inst.key !== top || this.instances.get(inst.record.instanceId) !== inst) continue;
+      const batch: InboxEntry[] = [];
+      for (const entry of inst.inbox) {
+        if (batch.length >= maxEvents) break;
+        if (entry.visibleAt <= now) batch.push(entry);
+      }
+      if (batch.length === 0) {
+        this.reschedule(inst);
+        continue;
+      }
+      const token = randomUUID();
+      for (const entry of batch) {
+        entry.lockToken = token;
+        entry.dequeueCount++;
+      }
+      inst.lockToken = token;
+      inst.lockedBy = lockedBy;
+      inst.lockedUntil = now + leaseMs;
+      this.reschedule(inst);
+      return { inst, batch };
+    }
+    return undefined;
+  }
+
+  /** The instance if `lockToken` still holds it (an expired lease nobody took over still counts). */
+  held(instanceId: string, lockToken: string): InstanceState | undefined {
+    const inst = this.instances.get(instanceId);
+    return inst && inst.lockToken === lockToken ? inst : undefined;
+  }
+
+  renew(inst: InstanceState, until: number): void {
+    inst.lockedUntil = until;
+    this.reschedule(inst);
+  }
+
+  /** Deletes exactly the events the current lock took. */
+  consumeLocked(inst: InstanceState): void {
+    const token = inst.lockToken;
+    inst.inbox = inst.inbox.filter((entry) => entry.lockToken !== token);
+  }
+
+  /** Puts the events the current lock took back, visible at visibleAt. */
+  returnLocked(inst: InstanceState, visibleAt: number): void {
+    for (const entry of inst.inbox) {
+      if (entry.lockToken !== inst.lockToken) continue;
+      delete entry.lockToken;
+      entry.visibleAt = visibleAt;
+    }
+  }
+
+  unlock(inst: InstanceState): void {
+    delete inst.lockToken;
+    delete inst.lockedBy;
+    inst.lockedUntil = 0;
+    this.reschedule(inst);
+  }
+
+  /** The earliest time some instance may become lockable (stale entries may make it early). */
+  nextDueAt(): number | undefined {
+    return this.heap.peek()?.at;
+  }
+
+  clear(): void {
+    this.instances.clear();
+    this.heap.clear();
+  }
+
+  private reschedule(inst: InstanceState): void {
+    let first: InboxEntry | undefined;
+    for (const entry of inst.inbox) {
+      if (!first || entry.visibleAt < first.visibleAt) first = entry;
+    }
+    if (!first) {
+      delete inst.key;
+      return;
+    }
+    const at = Math.max(first.visibleAt, inst.lockToken === undefined ? 0 : inst.lockedUntil);
+    this.push(inst, at, first.seq);
+  }
+
+  private push(inst: InstanceState, at: number, seq: number): void {
+    const entry: HeapEntry = { at, seq, inst };
+    inst.key = entry;
+    this.heap.push(entry);
+  }
+}

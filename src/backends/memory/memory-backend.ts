@@ -1,0 +1,246 @@
+// The in-process backend: Maps and heaps, no I/O. For tests, demos and the examples; every operation is
+// atomic because it runs synchronously between awaits. Events are deep-copied in and out (structuredClone
+// keeps Dates) so that callers never alias stored state.
+import { eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { isTerminalStatus } from '../../protocol/status.js';
+import type {
+  ActivityResultEvent,
+  ActivityWorkItem,
+  Backend,
+  BackendSignal,
+  CreateReusePolicy,
+  LockOptions,
+  OutboundMessage,
+  WorkflowLockOptions,
+  WorkflowPage,
+  WorkflowQuery,
+  WorkflowTurnResult,
+  WorkflowWorkItem,
+} from '../backend.js';
+import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
+import { ActivityQueue } from './activity-queue.js';
+import { InstanceTable, type InstanceState } from './instance-table.js';
+import { listInstances } from './list-instances.js';
+import { SignalHub } from './signal-hub.js';
+
+export class MemoryBackend implements Backend {
+  private readonly instances = new InstanceTable();
+  private readonly activities = new ActivityQueue();
+  private readonly signals = new SignalHub(() => this.nextDueAt());
+
+  async init(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.signals.close();
+  }
+
+  async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
+    const start = structuredClone(event);
+    const instanceId = start.workflowInstance.instanceId;
+    const existing = this.instances.get(instanceId);
+    if (existing) {
+      const status = existing.record.runtimeStatus;
+      if ((options?.reuse ?? 'error') === 'error' || !isTerminalStatus(status)) {
+        throw new WorkflowAlreadyExistsError(instanceId, status);
+      }
+      this.deleteInstance(existing);
+    }
+    this.createInstance(start, start.scheduledStartTimestamp?.getTime() ?? Date.now());
+    this.signals.emit({ kind: 'workflowWork' });
+  }
+
+  async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
+    const inst = this.instances.get(instanceId);
+    if (!inst) throw new WorkflowNotFoundError(instanceId);
+    this.enqueueEvent(inst, structuredClone(event), undefined);
+    this.signals.emit({ kind: 'workflowWork' });
+  }
+
+  async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+    const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
+    const locked = this.instances.lock(Date.now(), options.lockedBy, options.leaseMs, maxEvents);
+    this.signals.rearm();
+    if (!locked) return undefined;
+    const { inst, batch } = locked;
+    return {
+      instanceId: inst.record.instanceId,
+      lockToken: inst.lockToken!,
+      lockedUntil: new Date(inst.lockedUntil),
+      newEvents: batch.map((entry) => structuredClone(entry.event)),
+      historyLength: inst.history.length,
+      retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
+    };
+  }
+
+  async getWorkflowHistory(instanceId: string, fromIndex = 0): Promise<HistoryEvent[]> {
+    return structuredClone(this.instances.get(instanceId)?.history.slice(fromIndex) ?? []);
+  }
+
+  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+    const inst = this.heldInstance(item);
+    // Copy first: a clone that throws must leave the store untouched.
+    const turn = structuredClone(result);
+    const nowMs = Date.now();
+    const now = new Date(nowMs);
+    const before = inst.record.runtimeStatus;
+    inst.history = turn.continuedAsNew ? turn.newHistory : inst.history.concat(turn.newHistory);
+    if (turn.instance) inst.record = applyInstanceUpdate(inst.record, turn.instance, now);
+    if (turn.warnings?.length) this.addWarnings(inst, turn.warnings);
+    this.instances.consumeLocked(inst);
+    this.instances.unlock(inst);
+    for (const task of turn.activityTasks) this.activities.insert(inst.record.instanceId, task, nowMs);
+    for (const timer of turn.timers) this.instances.enqueue(inst, timer.event, timer.visibleAt.getTime());
+    const changed = new Set<string>();
+    if (inst.record.runtimeStatus !== before) changed.add(inst.record.instanceId);
+    for (const message of turn.messages) this.deliver(item.instanceId, message, now, changed);
+    this.signals.emit({ kind: 'workflowWork' });
+    if (turn.activityTasks.length > 0) this.signals.emit({ kind: 'activityWork' });
+    for (const instanceId of changed) this.signals.emit({ kind: 'statusChanged', instanceId });
+  }
+
+  async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
+    const inst = this.heldInstance(item);
+    this.instances.returnLocked(inst, Date.now() + (options?.delayMs ?? 0));
+    this.instances.unlock(inst);
+    this.signals.emit({ kind: 'workflowWork' });
+  }
+
+  async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
+    const inst = this.heldInstance(item);
+    this.instances.renew(inst, Date.now() + leaseMs);
+    item.lockedUntil = new Date(inst.lockedUntil);
+  }
+
+  async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
+    const task = this.activities.lock(Date.now(), options.lockedBy, options.leaseMs);
+    this.signals.rearm();
+    if (!task) return undefined;
+    return {
+      id: task.id,
+      instanceId: task.instanceId,
+      lockToken: task.lockToken!,
+      lockedUntil: new Date(task.availableAt),
+      event: structuredClone(task.event),
+      retryCount: task.dequeueCount - 1,
+    };
+  }
+
+  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+    const task = this.activities.held(item.id, item.lockToken);
+    if (!task) {
+      // A purge deletes the instance's tasks: its late results are dropped, not errors.
+      if (!this.activities.get(item.id) && !this.instances.get(item.instanceId)) return;
+      throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
+    }
+    const event = structuredClone(result);
+    this.activities.delete(task);
+    const inst = this.instances.get(task.instanceId);
+    if (!inst) return;
+    this.enqueueEvent(inst, event, undefined);
+    this.signals.emit({ kind: 'workflowWork' });
+  }
+
+  async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
+    const task = this.heldTask(item);
+    this.activities.release(task, Date.now() + (options?.delayMs ?? 0));
+    this.signals.emit({ kind: 'activityWork' });
+  }
+
+  async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
+    const task = this.heldTask(item);
+    this.activities.renew(task, Date.now() + leaseMs);
+    item.lockedUntil = new Date(task.availableAt);
+  }
+
+  async getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined> {
+    const inst = this.instances.get(instanceId);
+    return inst && structuredClone(inst.record);
+  }
+
+  async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
+    const records = Array.from(this.instances.values(), (inst) => inst.record);
+    return structuredClone(listInstances(records, query));
+  }
+
+  async purgeWorkflow(instanceId: string): Promise<boolean> {
+    const inst = this.instances.get(instanceId);
+    if (!inst) return false;
+    const status = inst.record.runtimeStatus;
+    if (!isTerminalStatus(status)) {
+      throw new FailedPreconditionError(`cannot purge workflow instance '${instanceId}': it is ${status}, not terminal`);
+    }
+    this.deleteInstance(inst);
+    return true;
+  }
+
+  subscribe(listener: (signal: BackendSignal) => void): () => void {
+    return this.signals.subscribe(listener);
+  }
+
+  private heldInstance(item: WorkflowWorkItem): InstanceState {
+    const inst = this.instances.held(item.instanceId, item.lockToken);
+    if (!inst) throw new LeaseLostError(`workflow instance '${item.instanceId}'`);
+    return inst;
+  }
+
+  private heldTask(item: ActivityWorkItem): NonNullable<ReturnType<ActivityQueue['held']>> {
+    const task = this.activities.held(item.id, item.lockToken);
+    if (!task) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
+    return task;
+  }
+
+  /** `start` is already a private copy; its ExecutionStarted is the new instance's first inbox event. */
+  private createInstance(start: ExecutionStartedEvent, visibleAt: number): void {
+    const inst = this.instances.create(newInstanceRecord(start, new Date()));
+    this.instances.enqueue(inst, start, visibleAt);
+  }
+
+  private deleteInstance(inst: InstanceState): void {
+    this.instances.delete(inst);
+    this.activities.deleteForInstance(inst.record.instanceId);
+  }
+
+  /** An event for an instance still waiting for its scheduled start waits for that start too. */
+  private enqueueEvent(inst: InstanceState, event: HistoryEvent, visibleAt: Date | undefined): void {
+    const now = new Date();
+    const earliest = eventVisibleAt(pendingStartAt(inst.record), now);
+    const at = visibleAt && visibleAt > earliest ? visibleAt : earliest;
+    this.instances.enqueue(inst, event, at.getTime());
+  }
+
+  private deliver(senderId: string, message: OutboundMessage, now: Date, changed: Set<string>): void {
+    if (!isStartMessage(message)) {
+      const target = this.instances.get(message.targetInstanceId);
+      // A message to an instance that does not exist has nobody to read it.
+      if (target) this.enqueueEvent(target, message.event, message.visibleAt);
+      return;
+    }
+    const start = message.event;
+    const existing = this.instances.get(start.workflowInstance.instanceId);
+    const decision = decideStartDelivery(existing?.record.runtimeStatus, start, now);
+    if (decision.outcome === 'reject') {
+      if (decision.notify) this.deliver(senderId, decision.notify, now, changed);
+      const sender = this.instances.get(senderId);
+      if (decision.warning && sender) this.addWarnings(sender, [decision.warning]);
+      return;
+    }
+    if (existing) this.deleteInstance(existing);
+    const visibleAt = message.visibleAt ?? start.scheduledStartTimestamp ?? now;
+    this.createInstance(start, visibleAt.getTime());
+    changed.add(start.workflowInstance.instanceId);
+  }
+
+  private addWarnings(inst: InstanceState, warnings: string[]): void {
+    inst.record.warnings = [...(inst.record.warnings ?? []), ...warnings];
+  }
+
+  private nextDueAt(): number | undefined {
+    const a = this.instances.nextDueAt();
+    const b = this.activities.nextDueAt();
+    if (a === undefined) return b;
+    return b === undefined ? a : Math.min(a, b);
+  }
+}
