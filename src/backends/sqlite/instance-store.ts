@@ -1,6 +1,5 @@
 // Instance rows and inboxes: creating, deleting, enqueueing events, and delivering a turn's messages
 // under the shared core/delivery rules. Every function runs inside a group-commit transaction.
-import { randomUUID } from 'node:crypto';
 import type { CreateReusePolicy, OutboundMessage } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
@@ -11,6 +10,7 @@ import { FailedPreconditionError, WorkflowAlreadyExistsError, WorkflowNotFoundEr
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { jsonOrNull } from './rows.js';
+import { pendingStartAt as sharedPendingStartAt } from '../shared/instance-record.js';
 
 interface StatusRow {
   runtime_status: RuntimeStatus;
@@ -25,7 +25,10 @@ export function readStatus(sql: Statements, instanceId: string): StatusRow | und
 
 /** The start time an instance still waits for, if any: its events stay invisible until then. */
 function pendingStartAt(row: StatusRow): Date | undefined {
-  return row.runtime_status === 'PENDING' && row.scheduled_start_at !== null ? new Date(row.scheduled_start_at) : undefined;
+  return sharedPendingStartAt({
+    runtimeStatus: row.runtime_status,
+    scheduledStartAt: row.scheduled_start_at === null ? undefined : new Date(row.scheduled_start_at),
+  });
 }
 
 /** Appends an event to an existing instance's inbox and keeps next_visible_at = MIN(visible_at). */
@@ -49,8 +52,6 @@ export function refreshNextVisible(sql: Statements, instanceId: string): void {
 /** Inserts the instance row (PENDING) and its ExecutionStarted, visible at the scheduled start or `visibleAt`. */
 export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionStartedEvent, visibleAt?: Date): void {
   const ref = start.workflowInstance;
-  // The row and the stored event carry the same execution id, generated here when the caller gave none.
-  const event: ExecutionStartedEvent = ref.executionId ? start : { ...start, workflowInstance: { ...ref, executionId: randomUUID() } };
   const scheduled = start.scheduledStartTimestamp?.getTime() ?? null;
   sql
     .get(
@@ -60,7 +61,8 @@ export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionS
     )
     .run(
       ref.instanceId,
-      event.workflowInstance.executionId,
+      // The protocol field is optional; '' as in shared/instance-record.
+      ref.executionId ?? '',
       start.name,
       start.version ?? null,
       start.timestamp.getTime(),
@@ -70,7 +72,7 @@ export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionS
       start.parentInstance?.workflowInstance?.instanceId ?? null,
       jsonOrNull(start.tags),
     );
-  enqueue(sql, tx, ref.instanceId, event, visibleAt?.getTime() ?? scheduled ?? tx.now);
+  enqueue(sql, tx, ref.instanceId, start, visibleAt?.getTime() ?? scheduled ?? tx.now);
   tx.signals.push({ kind: 'statusChanged', instanceId: ref.instanceId });
 }
 

@@ -4,7 +4,7 @@ import type { WorkflowPage, WorkflowQuery } from '../backend.js';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { decodeEvent } from '../../protocol/codec.js';
-import { InvalidArgumentError } from '../../errors.js';
+import { decodeListToken, encodeListToken, resolvePageSize } from '../shared/list-token.js';
 import type { Statements } from './statements.js';
 import { INSTANCE_COLUMNS, toMetadata, type InstanceRow } from './rows.js';
 
@@ -21,8 +21,7 @@ export function readHistory(sql: Statements, instanceId: string, fromIndex: numb
 }
 
 export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPage {
-  const pageSize = query.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
+  const pageSize = resolvePageSize(query.pageSize);
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.statuses && query.statuses.length > 0) {
@@ -46,9 +45,9 @@ export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPa
     params.push(query.createdTo.getTime());
   }
   if (query.continuationToken !== undefined) {
-    const [createdAt, instanceId] = decodeToken(query.continuationToken);
+    const after = decodeListToken(query.continuationToken);
     where.push('(created_at, instance_id) > (?, ?)');
-    params.push(createdAt, instanceId);
+    params.push(after.createdAt.getTime(), after.instanceId);
   }
   const text =
     `SELECT ${INSTANCE_COLUMNS} FROM instances ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
@@ -57,20 +56,6 @@ export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPa
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
   const result: WorkflowPage = { instances: page.map((r) => toMetadata(r, query.includePayloads ?? false)) };
-  if (rows.length > pageSize && last) result.continuationToken = encodeToken(last.created_at, last.instance_id);
+  if (rows.length > pageSize && last) result.continuationToken = encodeListToken({ createdAt: new Date(last.created_at), instanceId: last.instance_id });
   return result;
-}
-
-function encodeToken(createdAt: number, instanceId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, instanceId])).toString('base64url');
-}
-
-function decodeToken(token: string): [number, string] {
-  try {
-    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
-  } catch {
-    // reported below
-  }
-  throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
 }

@@ -53,11 +53,9 @@ export function toMetadata(row: InstanceRow, includePayloads: boolean): Workflow
   return m;
 }
 
-/** undefined and empty objects are stored as NULL. */
+/** undefined and empty lists are stored as NULL. */
 export function jsonOrNull(value: object | undefined): string | null {
-  if (value === undefined) return null;
-  if (!Array.isArray(value) && Object.keys(value).length === 0) return null;
-  if (Array.isArray(value) && value.length === 0) return null;
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return null;
   return JSON.stringify(value);
 }
 

@@ -11,6 +11,7 @@ import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js';
 import { jsonOrNull, msOrNull } from './rows.js';
+import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
 interface InboxRow {
   id: number;
@@ -45,7 +46,7 @@ function lockInstance(
 ): WorkflowWorkItem | undefined {
   const rows = sql
     .get('SELECT id, event, dequeue_count FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
-    .all(instanceId, tx.now, options.maxEvents ?? 1000) as InboxRow[];
+    .all(instanceId, tx.now, Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS)) as InboxRow[];
   if (rows.length === 0) return undefined;
   const lockToken = randomUUID();
   const lockedUntil = tx.now + options.leaseMs;
@@ -156,7 +157,7 @@ function updateInstance(
       u.version ?? null,
       jsonOrNull(u.tags),
       tx.now,
-      u.runtimeStatus === 'PENDING' ? null : tx.now,
+      tx.now,
       historyLength,
       warnings,
       id,

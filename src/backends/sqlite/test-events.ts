@@ -1,0 +1,27 @@
+// Builders for the SQLite backend's tests: start events and turn results with the fewest fields.
+import type { InstanceUpdate, WorkflowTurnResult } from '../backend.js';
+import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
+
+export function startEvent(instanceId: string, options: { name?: string; at?: Date; startAt?: Date } = {}): ExecutionStartedEvent {
+  return newEvent('executionStarted', options.at ?? new Date(), {
+    name: options.name ?? 'wf',
+    workflowInstance: { instanceId, executionId: `exec-${instanceId}` },
+    input: '"in"',
+    scheduledStartTimestamp: options.startAt,
+  });
+}
+
+export function instanceUpdate(instanceId: string, runtimeStatus: RuntimeStatus, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+  return { runtimeStatus, name: 'wf', executionId: `exec-${instanceId}`, createdAt: new Date(0), ...fields };
+}
+
+export function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+  return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
+}
+
+export const LOCK = { lockedBy: 'test,1,x', leaseMs: 30_000 } as const;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
