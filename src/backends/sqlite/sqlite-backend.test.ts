@@ -1,0 +1,147 @@
+// SqliteBackend: the shared conformance suite plus what only a file-backed SQLite store has: reopening,
+// schema refusal, several connections on one file, and group commit.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteBackend } from './sqlite-backend.js';
+import { LOCK, instanceUpdate, startEvent, turn } from './test-events.js';
+import { newEvent, type TaskScheduledEvent } from '../../protocol/history.js';
+import type { ActivityWorkItem, Backend } from '../backend.js';
+
+function task(i: number): TaskScheduledEvent {
+  return newEvent('taskScheduled', new Date(), { eventId: i, name: 'act', taskExecutionId: `t${i}` });
+}
+
+function result(item: ActivityWorkItem) {
+  return newEvent('taskCompleted', new Date(), { taskScheduledId: item.event.eventId, taskExecutionId: item.event.taskExecutionId });
+}
+
+/** Creates instance `id` with `tasks` activity tasks queued by its first turn. */
+async function withTasks(b: Backend, id: string, tasks: number): Promise<void> {
+  await b.createWorkflowInstance(startEvent(id));
+  const item = (await b.lockWorkflowWorkItem(LOCK))!;
+  const scheduled = Array.from({ length: tasks }, (_, i) => task(i));
+  await b.completeWorkflowWorkItem(item, turn({ newHistory: [...item.newEvents, ...scheduled], instance: instanceUpdate(id, 'RUNNING'), activityTasks: scheduled }));
+}
+
+describe('SqliteBackend files', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'durabletask-sqlite-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a reopened file keeps instances, history and queued tasks', async () => {
+    const path = join(dir, 'reopen.sqlite');
+    const first = new SqliteBackend({ path });
+    await first.init();
+    await withTasks(first, 'a', 2);
+    await first.close();
+    const second = new SqliteBackend({ path, mustExist: true });
+    await second.init();
+    assert.equal((await second.getWorkflowMetadata('a'))?.runtimeStatus, 'RUNNING');
+    assert.deepEqual((await second.getWorkflowHistory('a')).map((e) => e.type), ['executionStarted', 'taskScheduled', 'taskScheduled']);
+    assert.ok(await second.lockActivityWorkItem(LOCK));
+    await second.close();
+  });
+
+  it('refuses a database with a newer schema version, naming both versions', async () => {
+    const path = join(dir, 'newer.sqlite');
+    const b = new SqliteBackend({ path });
+    await b.init();
+    await b.close();
+    const raw = new Database(path);
+    raw.prepare(`UPDATE durabletask_meta SET value = '99' WHERE key = 'schema_version'`).run();
+    raw.close();
+    await assert.rejects(new SqliteBackend({ path }).init(), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'FAILED_PRECONDITION');
+      assert.match(e.message, /schema version 99/);
+      assert.match(e.message, new RegExp(`schema version ${SqliteBackend.schemaVersion}\\b`));
+      return true;
+    });
+  });
+
+  it('refuses a SQLite file that is not a task hub, and a file that is not SQLite', async () => {
+    const path = join(dir, 'other.sqlite');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE users (id INTEGER PRIMARY KEY)');
+    raw.close();
+    await assert.rejects(new SqliteBackend({ path }).init(), /not a durabletask task hub: it has tables \(users\)/);
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'hello, this is not a database at all, just some text that is long enough '.repeat(20));
+    await assert.rejects(new SqliteBackend({ path: text }).init(), /is not a SQLite database/);
+  });
+
+  it('mustExist refuses a missing file and does not create it', async () => {
+    const path = join(dir, 'missing.sqlite');
+    await assert.rejects(new SqliteBackend({ path, mustExist: true }).init(), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'NOT_FOUND');
+      assert.ok(e.message.includes(path));
+      return true;
+    });
+    assert.equal(existsSync(path), false);
+  });
+
+  it('two backends on one file never lock the same work item', async () => {
+    const path = join(dir, 'shared.sqlite');
+    const [a, b] = [new SqliteBackend({ path }), new SqliteBackend({ path })];
+    await Promise.all([a.init(), b.init()]);
+    for (let i = 0; i < 150; i++) await a.createWorkflowInstance(startEvent(`i${i}`));
+    await withTasks(b, 'fan', 150);
+    const drain = async <T>(lock: () => Promise<T | undefined>): Promise<T[]> => {
+      const got: T[] = [];
+      for (let item = await lock(); item; item = await lock()) got.push(item);
+      return got;
+    };
+    const wf = await Promise.all([a, b, a, b].map((x) => drain(() => x.lockWorkflowWorkItem(LOCK))));
+    const wfIds = wf.flat().map((w) => w.instanceId);
+    assert.equal(wfIds.length, 150);
+    assert.equal(new Set(wfIds).size, 150);
+    assert.ok(wf[0]!.length > 0 && wf[1]!.length > 0, 'both connections got work');
+    const acts = await Promise.all([a, b, a, b].map((x) => drain(() => x.lockActivityWorkItem(LOCK))));
+    const actIds = acts.flat().map((t) => t.id);
+    assert.equal(actIds.length, 150);
+    assert.equal(new Set(actIds).size, 150);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('group commit writes many concurrent completions in a few transactions; a lost lease fails alone', async () => {
+    const path = join(dir, 'group.sqlite');
+    const b = new SqliteBackend({ path });
+    await b.init();
+    await withTasks(b, 'fan', 500);
+    const items = await Promise.all(Array.from({ length: 500 }, () => b.lockActivityWorkItem(LOCK)));
+    const locked = items.filter((x): x is ActivityWorkItem => x !== undefined);
+    assert.equal(locked.length, 500);
+    const forged = { ...locked[0]!, lockToken: 'not-the-token' };
+    const before = b.commitCount;
+    const outcomes = await Promise.allSettled([forged, ...locked].map((item) => b.completeActivityWorkItem(item, result(item))));
+    const commits = b.commitCount - before;
+    assert.equal(outcomes[0]!.status, 'rejected');
+    assert.equal((outcomes[0] as PromiseRejectedResult).reason.name, 'LeaseLostError');
+    assert.ok(outcomes.slice(1).every((o) => o.status === 'fulfilled'));
+    assert.ok(commits <= 2, `500 completions took ${commits} transactions`);
+    const wi = (await b.lockWorkflowWorkItem(LOCK))!;
+    assert.equal(wi.newEvents.length, 500);
+    assert.equal(new Set(wi.newEvents.map((e) => (e.type === 'taskCompleted' ? e.taskScheduledId : -1))).size, 500);
+    await b.close();
+  });
+
+  it('locking stays fast with 10,000 queued tasks and 2,000 instances with work', async () => {
+    const b = new SqliteBackend({ path: join(dir, 'big.sqlite'), synchronous: 'NORMAL' });
+    await b.init();
+    await withTasks(b, 'fan', 10_000);
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => b.createWorkflowInstance(startEvent(`w${i}`))));
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) {
+      assert.ok(await b.lockActivityWorkItem(LOCK));
+      assert.ok(await b.lockWorkflowWorkItem(LOCK));
+    }
+    const perLockMs = (performance.now() - t0) / 400;
+    assert.ok(perLockMs < 5, `a lock took ${perLockMs.toFixed(2)} ms on average`);
+    await b.close();
+  });
+});
