@@ -1,0 +1,155 @@
+// Conformance: the activity queue (insert on completion, lock, complete, abandon, renew) and timers.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { LeaseLostError } from '../../../src/errors.js';
+import { newEvent, type TaskCompletedEvent } from '../../../src/protocol/history.js';
+import type { Backend } from '../../../src/backends/backend.js';
+import {
+  LEASE_MS,
+  SHORT_LEASE_MS,
+  WORKER,
+  instanceUpdate,
+  lockExpecting,
+  lockWorkflow,
+  sleep,
+  startEvent,
+  taskScheduled,
+  turn,
+  types,
+  withBackend,
+  type MakeBackend,
+} from './fixtures.js';
+
+/** Starts 'wf-1' and, in its first turn, schedules `count` activities (ids 0..count-1). */
+async function scheduleActivities(backend: Backend, count: number, status: 'RUNNING' | 'COMPLETED' = 'RUNNING') {
+  const start = startEvent('wf-1');
+  await backend.createWorkflowInstance(start);
+  const item = await lockExpecting(backend, 'wf-1');
+  const tasks = Array.from({ length: count }, (_, i) => taskScheduled(i));
+  await backend.completeWorkflowWorkItem(
+    item,
+    turn({ newHistory: [...item.newEvents, ...tasks], instance: instanceUpdate(start, { runtimeStatus: status }), activityTasks: tasks }),
+  );
+  return tasks;
+}
+
+function lockActivity(backend: Backend, leaseMs = LEASE_MS) {
+  return backend.lockActivityWorkItem({ lockedBy: WORKER, leaseMs });
+}
+
+function completion(taskScheduledId: number): TaskCompletedEvent {
+  return newEvent('taskCompleted', new Date(), { taskScheduledId, result: `"r${taskScheduledId}"`, taskExecutionId: `task-${taskScheduledId}` });
+}
+
+export function activityCases(makeBackend: MakeBackend): void {
+  it('activity tasks inserted by a completion lock in order, each by one worker at a time', () =>
+    withBackend(makeBackend, async (backend) => {
+      const tasks = await scheduleActivities(backend, 3);
+      const items = [await lockActivity(backend), await lockActivity(backend), await lockActivity(backend)];
+      assert.deepEqual(items.map((item) => item?.event), tasks);
+      for (const item of items) {
+        assert.equal(item?.instanceId, 'wf-1');
+        assert.equal(item?.retryCount, 0);
+      }
+      assert.equal(new Set(items.map((item) => item?.id)).size, 3);
+      assert.equal(await lockActivity(backend), undefined);
+    }));
+
+  it('completeActivityWorkItem deletes the task and appends the result to the inbox', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 1);
+      const task = await lockActivity(backend);
+      assert.ok(task);
+      assert.equal(await lockWorkflow(backend), undefined);
+      const result = completion(0);
+      await backend.completeActivityWorkItem(task, result);
+      const item = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(item.newEvents, [result]);
+      assert.equal(await lockActivity(backend, SHORT_LEASE_MS), undefined);
+      await sleep(SHORT_LEASE_MS + 30);
+      assert.equal(await lockActivity(backend), undefined);
+    }));
+
+  it('completeActivityWorkItem rejects a lost lease and appends nothing', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 1);
+      const stale = await lockActivity(backend, SHORT_LEASE_MS);
+      assert.ok(stale);
+      await sleep(SHORT_LEASE_MS + 30);
+      const fresh = await lockActivity(backend);
+      assert.ok(fresh);
+      assert.equal(fresh.id, stale.id);
+      assert.notEqual(fresh.lockToken, stale.lockToken);
+      assert.equal(fresh.retryCount, 1);
+      await assert.rejects(backend.completeActivityWorkItem(stale, completion(0)), LeaseLostError);
+      await assert.rejects(backend.abandonActivityWorkItem(stale), LeaseLostError);
+      await assert.rejects(backend.renewActivityWorkItem(stale, 60_000), LeaseLostError);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.completeActivityWorkItem(fresh, completion(0));
+      assert.deepEqual(types((await lockExpecting(backend, 'wf-1')).newEvents), ['taskCompleted']);
+    }));
+
+  it('completeActivityWorkItem drops the result of a purged instance', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 1, 'COMPLETED');
+      const task = await lockActivity(backend);
+      assert.ok(task);
+      assert.equal(await backend.purgeWorkflow('wf-1'), true);
+      await backend.completeActivityWorkItem(task, completion(0));
+      assert.equal(await backend.getWorkflowMetadata('wf-1'), undefined);
+      assert.equal(await lockWorkflow(backend), undefined);
+      assert.equal(await lockActivity(backend), undefined);
+    }));
+
+  it('abandonActivityWorkItem makes the task lockable again after delayMs with retryCount incremented', () =>
+    withBackend(makeBackend, async (backend) => {
+      const [task] = await scheduleActivities(backend, 1);
+      const first = await lockActivity(backend);
+      assert.ok(first);
+      await backend.abandonActivityWorkItem(first, { delayMs: 100 });
+      assert.equal(await lockActivity(backend), undefined);
+      await sleep(130);
+      const second = await lockActivity(backend);
+      assert.equal(second?.id, first.id);
+      assert.deepEqual(second?.event, task);
+      assert.equal(second?.retryCount, 1);
+      await backend.abandonActivityWorkItem(second!);
+      assert.equal((await lockActivity(backend))?.retryCount, 2);
+    }));
+
+  it('renewActivityWorkItem extends the lease', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 1);
+      const task = await lockActivity(backend, SHORT_LEASE_MS);
+      assert.ok(task);
+      await backend.renewActivityWorkItem(task, 5_000);
+      await sleep(SHORT_LEASE_MS + 30);
+      assert.equal(await lockActivity(backend), undefined);
+      await backend.completeActivityWorkItem(task, completion(0));
+      assert.deepEqual(types((await lockExpecting(backend, 'wf-1')).newEvents), ['taskCompleted']);
+    }));
+
+  it('timers stay invisible until visibleAt, then arrive in the owner inbox', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1');
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'wf-1');
+      const fireAt = new Date(Date.now() + 120);
+      const later = new Date(Date.now() + 60_000);
+      const fired = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
+      const farFired = newEvent('timerFired', new Date(), { timerId: 2, fireAt: later });
+      await backend.completeWorkflowWorkItem(
+        item,
+        turn({
+          newHistory: [...item.newEvents, newEvent('timerCreated', new Date(), { eventId: 1, fireAt })],
+          instance: instanceUpdate(start),
+          timers: [{ event: farFired, visibleAt: later }, { event: fired, visibleAt: fireAt }],
+        }),
+      );
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(fireAt.getTime() - Date.now() + 20);
+      const due = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(due.newEvents, [fired]);
+      assert.ok(due.newEvents[0]!.type === 'timerFired' && due.newEvents[0].fireAt instanceof Date);
+    }));
+}

@@ -1,0 +1,139 @@
+// Conformance: what completeWorkflowWorkItem commits: history, the instance row, the inbox, warnings.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { newEvent } from '../../../src/protocol/history.js';
+import {
+  instanceUpdate,
+  lockExpecting,
+  lockWorkflow,
+  raised,
+  sleep,
+  startEvent,
+  startRunning,
+  turn,
+  types,
+  withBackend,
+  type MakeBackend,
+} from './fixtures.js';
+
+export function completionCases(makeBackend: MakeBackend): void {
+  it('completeWorkflowWorkItem appends history; fromIndex returns the tail', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1');
+      await backend.createWorkflowInstance(start);
+      const first = await lockExpecting(backend, 'wf-1');
+      const started = newEvent('workflowStarted', new Date(), {});
+      const scheduled = newEvent('taskScheduled', new Date(), { eventId: 0, name: 'Charge', taskExecutionId: 't0' });
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: [started, start, scheduled], instance: instanceUpdate(start) }));
+      await backend.addWorkflowEvent('wf-1', raised('go', '"x"'));
+      const second = await lockExpecting(backend, 'wf-1');
+      assert.equal(second.historyLength, 3);
+      const completed = newEvent('executionCompleted', new Date(), { workflowStatus: 'COMPLETED', result: '1' });
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: [...second.newEvents, completed] }));
+      const history = await backend.getWorkflowHistory('wf-1');
+      assert.deepEqual(history, [started, start, scheduled, ...second.newEvents, completed]);
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1', 3), [...second.newEvents, completed]);
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1', 5), []);
+    }));
+
+  it('completeWorkflowWorkItem with continuedAsNew replaces the history', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = await startRunning(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('next'));
+      const item = await lockExpecting(backend, 'wf-1');
+      const restart = startEvent('wf-1', { input: '"round 2"', workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
+      await backend.completeWorkflowWorkItem(
+        item,
+        turn({ newHistory: [restart], continuedAsNew: true, instance: instanceUpdate(start, { executionId: 'exec-2', input: '"round 2"' }) }),
+      );
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1'), [restart]);
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(meta?.executionId, 'exec-2');
+      assert.equal(meta?.input, '"round 2"');
+    }));
+
+  it('completeWorkflowWorkItem updates the instance row; startedAt is set once', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1', { tags: { a: 'b' }, version: '1' });
+      await backend.createWorkflowInstance(start);
+      const created = await backend.getWorkflowMetadata('wf-1');
+      const first = await lockExpecting(backend, 'wf-1');
+      await sleep(5);
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start, { customStatus: '"step 1"', tags: { a: 'b' }, version: '1' }) }));
+      const running = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(running?.runtimeStatus, 'RUNNING');
+      assert.equal(running?.customStatus, '"step 1"');
+      assert.ok(running?.startedAt instanceof Date);
+      assert.ok(running.lastUpdatedAt.getTime() > created!.lastUpdatedAt.getTime());
+      assert.deepEqual(running.tags, { a: 'b' });
+      assert.equal(running.version, '1');
+      assert.equal(running.createdAt.getTime(), start.timestamp.getTime());
+      await backend.addWorkflowEvent('wf-1', raised('fail'));
+      const second = await lockExpecting(backend, 'wf-1');
+      await sleep(5);
+      const completedAt = new Date('2030-01-01T00:00:00.000Z');
+      const failure = { errorType: 'Error', errorMessage: 'boom', stackTrace: 'at x', isNonRetriable: true };
+      await backend.completeWorkflowWorkItem(
+        second,
+        turn({
+          newHistory: second.newEvents,
+          instance: instanceUpdate(start, { runtimeStatus: 'FAILED', failureDetails: failure, completedAt, output: '"partial"', executionId: 'exec-9' }),
+        }),
+      );
+      const failed = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(failed?.runtimeStatus, 'FAILED');
+      assert.deepEqual(failed?.failureDetails, failure);
+      assert.equal(failed?.completedAt?.getTime(), completedAt.getTime());
+      assert.equal(failed?.output, '"partial"');
+      assert.equal(failed?.customStatus, undefined);
+      assert.equal(failed?.executionId, 'exec-9');
+      assert.equal(failed?.startedAt?.getTime(), running.startedAt.getTime());
+      assert.ok(failed.lastUpdatedAt.getTime() > running.lastUpdatedAt.getTime());
+    }));
+
+  it('completeWorkflowWorkItem without an instance update leaves the row as is', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      const before = await backend.getWorkflowMetadata('wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('ignored'));
+      const item = await lockExpecting(backend, 'wf-1');
+      await sleep(5);
+      await backend.completeWorkflowWorkItem(item, turn());
+      assert.deepEqual(await backend.getWorkflowMetadata('wf-1'), before);
+      assert.deepEqual(types(await backend.getWorkflowHistory('wf-1')), ['executionStarted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('completeWorkflowWorkItem deletes exactly the locked events; later ones stay and are delivered next', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('a'));
+      const item = await lockExpecting(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('b'));
+      await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      const next = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(next.newEvents.map((e) => e.type === 'eventRaised' && e.name), ['b']);
+      assert.equal(next.historyLength, 2);
+      assert.equal(next.retryCount, 0);
+    }));
+
+  it('completeWorkflowWorkItem releases the lock', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('a'));
+      const next = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(types(next.newEvents), ['eventRaised']);
+    }));
+
+  it('completeWorkflowWorkItem records warnings on the instance', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1');
+      await backend.createWorkflowInstance(start);
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start), warnings: ['one'] }));
+      await backend.addWorkflowEvent('wf-1', raised('a'));
+      const second = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, warnings: ['two', 'three'] }));
+      assert.deepEqual((await backend.getWorkflowMetadata('wf-1'))?.warnings, ['one', 'two', 'three']);
+    }));
+}

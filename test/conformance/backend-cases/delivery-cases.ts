@@ -1,0 +1,149 @@
+// Conformance: a turn's messages to other instances, including start messages under core/delivery rules.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Backend, OutboundMessage } from '../../../src/backends/backend.js';
+import { newEvent } from '../../../src/protocol/history.js';
+import {
+  instanceUpdate,
+  lockExpecting,
+  lockWorkflow,
+  raised,
+  sleep,
+  startCompleted,
+  startEvent,
+  startRunning,
+  turn,
+  types,
+  withBackend,
+  type MakeBackend,
+} from './fixtures.js';
+
+/** Runs one turn of the running instance 'sender' that sends `messages`. */
+async function send(backend: Backend, messages: OutboundMessage[]): Promise<void> {
+  await backend.addWorkflowEvent('sender', raised('go'));
+  const item = await lockExpecting(backend, 'sender');
+  await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, messages }));
+}
+
+export function deliveryCases(makeBackend: MakeBackend): void {
+  it('a message lands in the target inbox, visible at its visibleAt', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await startRunning(backend, 'target');
+      const now = raised('now', '1');
+      const later = raised('later', '2');
+      const visibleAt = new Date(Date.now() + 120);
+      await send(backend, [
+        { targetInstanceId: 'target', event: later, visibleAt },
+        { targetInstanceId: 'target', event: now },
+      ]);
+      const first = await lockExpecting(backend, 'target');
+      assert.deepEqual(first.newEvents, [now]);
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents }));
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(visibleAt.getTime() - Date.now() + 20);
+      assert.deepEqual((await lockExpecting(backend, 'target')).newEvents, [later]);
+    }));
+
+  it('a start message creates the target instance, PENDING, with its start event in its inbox', () =>
+    withBackend(makeBackend, async (backend) => {
+      const parent = await startRunning(backend, 'sender');
+      const child = startEvent('child', {
+        name: 'Child',
+        parentInstance: { taskScheduledId: 2, name: parent.name, workflowInstance: parent.workflowInstance },
+      });
+      await send(backend, [{ targetInstanceId: 'child', event: child }]);
+      const meta = await backend.getWorkflowMetadata('child');
+      assert.equal(meta?.runtimeStatus, 'PENDING');
+      assert.equal(meta?.name, 'Child');
+      assert.equal(meta?.parentInstanceId, 'sender');
+      assert.equal(meta?.createdAt.getTime(), child.timestamp.getTime());
+      assert.deepEqual((await lockExpecting(backend, 'child')).newEvents, [child]);
+    }));
+
+  it('a start message with a scheduled start is invisible until then', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      const startAt = new Date(Date.now() + 120);
+      const detached = startEvent('detached', { scheduledStartTimestamp: startAt });
+      await send(backend, [{ targetInstanceId: 'detached', event: detached }]);
+      assert.equal((await backend.getWorkflowMetadata('detached'))?.scheduledStartAt?.getTime(), startAt.getTime());
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(startAt.getTime() - Date.now() + 20);
+      assert.deepEqual((await lockExpecting(backend, 'detached')).newEvents, [detached]);
+    }));
+
+  it('a start message replaces a terminal target and its history', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await startCompleted(backend, 'target');
+      const again = startEvent('target', { name: 'Again', workflowInstance: { instanceId: 'target', executionId: 'exec-new' } });
+      await send(backend, [{ targetInstanceId: 'target', event: again }]);
+      const meta = await backend.getWorkflowMetadata('target');
+      assert.equal(meta?.runtimeStatus, 'PENDING');
+      assert.equal(meta?.name, 'Again');
+      assert.equal(meta?.executionId, 'exec-new');
+      assert.deepEqual(await backend.getWorkflowHistory('target'), []);
+      const item = await lockExpecting(backend, 'target');
+      assert.deepEqual(item.newEvents, [again]);
+      assert.equal(item.historyLength, 0);
+    }));
+
+  it('a child start on a live ID tells the parent with childWorkflowInstanceFailed and leaves the target untouched', () =>
+    withBackend(makeBackend, async (backend) => {
+      const parent = await startRunning(backend, 'sender');
+      await startRunning(backend, 'busy');
+      const before = await backend.getWorkflowMetadata('busy');
+      const child = startEvent('busy', {
+        name: 'Child',
+        parentInstance: { taskScheduledId: 7, workflowInstance: parent.workflowInstance },
+      });
+      await send(backend, [{ targetInstanceId: 'busy', event: child }]);
+      const item = await lockExpecting(backend, 'sender');
+      assert.equal(item.newEvents.length, 1);
+      const failed = item.newEvents[0]!;
+      assert.equal(failed.type, 'childWorkflowInstanceFailed');
+      assert.ok(failed.type === 'childWorkflowInstanceFailed' && failed.taskScheduledId === 7);
+      assert.equal(failed.failureDetails?.errorType, 'WorkflowAlreadyExists');
+      assert.deepEqual(await backend.getWorkflowMetadata('busy'), before);
+      assert.deepEqual(types(await backend.getWorkflowHistory('busy')), ['executionStarted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a detached start on a live ID records a warning on the sender and leaves the target untouched', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await startRunning(backend, 'busy');
+      const before = await backend.getWorkflowMetadata('busy');
+      await send(backend, [{ targetInstanceId: 'busy', event: startEvent('busy', { name: 'Detached' }) }]);
+      const warnings = (await backend.getWorkflowMetadata('sender'))?.warnings ?? [];
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /busy/);
+      assert.deepEqual(await backend.getWorkflowMetadata('busy'), before);
+      assert.deepEqual(types(await backend.getWorkflowHistory('busy')), ['executionStarted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a start message to a scheduled-start target that is still pending is rejected, not merged', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await backend.createWorkflowInstance(startEvent('waiting', { scheduledStartTimestamp: new Date(Date.now() + 60_000) }));
+      await send(backend, [{ targetInstanceId: 'waiting', event: startEvent('waiting', { name: 'Other' }) }]);
+      assert.equal((await backend.getWorkflowMetadata('waiting'))?.name, 'OrderWorkflow');
+      assert.equal((await backend.getWorkflowMetadata('sender'))?.warnings?.length, 1);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a terminate message reaches a target in the same commit as the sender history', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      const target = await startRunning(backend, 'target');
+      const terminate = newEvent('executionTerminated', new Date(), { input: '"bye"', recurse: true });
+      await send(backend, [{ targetInstanceId: 'target', event: terminate }]);
+      assert.deepEqual(types(await backend.getWorkflowHistory('sender')), ['executionStarted', 'eventRaised']);
+      const item = await lockExpecting(backend, 'target');
+      assert.deepEqual(item.newEvents, [terminate]);
+      await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate(target, { runtimeStatus: 'TERMINATED' }) }));
+      assert.equal((await backend.getWorkflowMetadata('target'))?.runtimeStatus, 'TERMINATED');
+    }));
+}

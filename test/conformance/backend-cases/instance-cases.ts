@@ -1,0 +1,157 @@
+// Conformance: creating instances, adding events, scheduled starts, reading an instance.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../../src/errors.js';
+import { newEvent } from '../../../src/protocol/history.js';
+import {
+  lockExpecting,
+  lockWorkflow,
+  raised,
+  sleep,
+  startCompleted,
+  startEvent,
+  startRunning,
+  types,
+  withBackend,
+  type MakeBackend,
+} from './fixtures.js';
+
+export function instanceCases(makeBackend: MakeBackend): void {
+  it('createWorkflowInstance stores a PENDING instance with the start event fields', () =>
+    withBackend(makeBackend, async (backend) => {
+      const createdAt = new Date('2024-01-02T03:04:05.678Z');
+      const startAt = new Date(Date.now() + 60_000);
+      const start = startEvent('wf-1', {
+        timestamp: createdAt,
+        name: 'Shipping',
+        input: '{"a":1}',
+        version: 'v2',
+        tags: { team: 'blue', env: 'test' },
+        scheduledStartTimestamp: startAt,
+        workflowInstance: { instanceId: 'wf-1', executionId: 'exec-7' },
+        parentInstance: { taskScheduledId: 4, name: 'Parent', workflowInstance: { instanceId: 'parent-1', executionId: 'p' } },
+      });
+      const before = Date.now();
+      await backend.createWorkflowInstance(start);
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.ok(meta);
+      assert.equal(meta.instanceId, 'wf-1');
+      assert.equal(meta.name, 'Shipping');
+      assert.equal(meta.runtimeStatus, 'PENDING');
+      assert.equal(meta.input, '{"a":1}');
+      assert.ok(meta.createdAt instanceof Date);
+      assert.equal(meta.createdAt.getTime(), createdAt.getTime());
+      assert.ok(meta.lastUpdatedAt instanceof Date && meta.lastUpdatedAt.getTime() >= before - 1);
+      assert.equal(meta.executionId, 'exec-7');
+      assert.deepEqual(meta.tags, { team: 'blue', env: 'test' });
+      assert.equal(meta.version, 'v2');
+      assert.equal(meta.parentInstanceId, 'parent-1');
+      assert.equal(meta.scheduledStartAt?.getTime(), startAt.getTime());
+      assert.equal(meta.startedAt, undefined);
+      assert.equal(meta.completedAt, undefined);
+      assert.equal(meta.output, undefined);
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1'), []);
+    }));
+
+  it('createWorkflowInstance enqueues the start event as the first work item', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1', { tags: { k: 'v' } });
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(item.newEvents, [start]);
+      assert.ok(item.newEvents[0]!.timestamp instanceof Date);
+    }));
+
+  it('createWorkflowInstance rejects an existing ID by default, whatever its status', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('pending'));
+      await assert.rejects(backend.createWorkflowInstance(startEvent('pending')), WorkflowAlreadyExistsError);
+      await assert.rejects(backend.createWorkflowInstance(startEvent('pending'), { reuse: 'error' }), WorkflowAlreadyExistsError);
+      await lockExpecting(backend, 'pending'); // take it out of the way
+      await startRunning(backend, 'running');
+      await assert.rejects(backend.createWorkflowInstance(startEvent('running')), WorkflowAlreadyExistsError);
+      await startCompleted(backend, 'done');
+      await assert.rejects(backend.createWorkflowInstance(startEvent('done', { name: 'Other' })), WorkflowAlreadyExistsError);
+      assert.equal((await backend.getWorkflowMetadata('done'))?.runtimeStatus, 'COMPLETED');
+      assert.equal((await backend.getWorkflowHistory('done')).length, 2);
+    }));
+
+  it('createWorkflowInstance with replaceTerminal replaces a terminal instance, history and inbox gone', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startCompleted(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('late'));
+      const second = startEvent('wf-1', { name: 'Second', input: '2', workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
+      await backend.createWorkflowInstance(second, { reuse: 'replaceTerminal' });
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(meta?.runtimeStatus, 'PENDING');
+      assert.equal(meta?.name, 'Second');
+      assert.equal(meta?.executionId, 'exec-2');
+      assert.equal(meta?.output, undefined);
+      assert.equal(meta?.startedAt, undefined);
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1'), []);
+      const item = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(item.newEvents, [second]);
+      assert.equal(item.historyLength, 0);
+    }));
+
+  it('createWorkflowInstance with replaceTerminal rejects a live instance', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      await assert.rejects(backend.createWorkflowInstance(startEvent('wf-1', { name: 'Other' }), { reuse: 'replaceTerminal' }), WorkflowAlreadyExistsError);
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(meta?.runtimeStatus, 'RUNNING');
+      assert.equal(meta?.name, 'OrderWorkflow');
+      assert.equal((await backend.getWorkflowHistory('wf-1')).length, 1);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('addWorkflowEvent to an unknown instance throws WorkflowNotFoundError', () =>
+    withBackend(makeBackend, async (backend) => {
+      await assert.rejects(backend.addWorkflowEvent('nobody', raised('x')), WorkflowNotFoundError);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a scheduled start keeps the instance and its events invisible until the start time', () =>
+    withBackend(makeBackend, async (backend) => {
+      const startAt = new Date(Date.now() + 150);
+      const start = startEvent('later', { scheduledStartTimestamp: startAt });
+      await backend.createWorkflowInstance(start);
+      await backend.addWorkflowEvent('later', raised('early', '1'));
+      await backend.addWorkflowEvent('later', newEvent('executionTerminated', new Date(), { input: '"stop"', recurse: false }));
+      assert.equal(await lockWorkflow(backend), undefined);
+      assert.equal((await backend.getWorkflowMetadata('later'))?.runtimeStatus, 'PENDING');
+      await sleep(startAt.getTime() - Date.now() + 20);
+      const item = await lockExpecting(backend, 'later');
+      assert.deepEqual(types(item.newEvents), ['executionStarted', 'eventRaised', 'executionTerminated']);
+      assert.deepEqual(item.newEvents[0], start);
+    }));
+
+  it('getWorkflowMetadata is undefined and getWorkflowHistory empty for an unknown instance', () =>
+    withBackend(makeBackend, async (backend) => {
+      assert.equal(await backend.getWorkflowMetadata('nobody'), undefined);
+      assert.deepEqual(await backend.getWorkflowHistory('nobody'), []);
+      assert.deepEqual(await backend.getWorkflowHistory('nobody', 3), []);
+    }));
+
+  it('stored events do not alias the caller objects', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1', { tags: { k: 'v' } });
+      await backend.createWorkflowInstance(start);
+      start.name = 'Mutated';
+      start.tags!['k'] = 'changed';
+      const item = await lockExpecting(backend, 'wf-1');
+      assert.equal(item.newEvents[0]!.type === 'executionStarted' && item.newEvents[0].name, 'OrderWorkflow');
+      assert.deepEqual((await backend.getWorkflowMetadata('wf-1'))?.tags, { k: 'v' });
+      const history = [...item.newEvents];
+      await backend.completeWorkflowWorkItem(item, {
+        newHistory: history, continuedAsNew: false, activityTasks: [], timers: [], messages: [],
+      });
+      history.push(raised('extra'));
+      (item.newEvents[0] as { name: string }).name = 'Mutated';
+      const stored = await backend.getWorkflowHistory('wf-1');
+      assert.equal(stored.length, 1);
+      (stored[0] as { name: string }).name = 'Mutated again';
+      const again = await backend.getWorkflowHistory('wf-1');
+      assert.equal(again[0]!.type === 'executionStarted' && again[0].name, 'OrderWorkflow');
+    }));
+}

@@ -1,0 +1,136 @@
+// Conformance: locking workflow work items, leases, lost leases, abandon and renew.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { LeaseLostError } from '../../../src/errors.js';
+import {
+  SHORT_LEASE_MS,
+  instanceUpdate,
+  lockExpecting,
+  lockWorkflow,
+  raised,
+  sleep,
+  startEvent,
+  startRunning,
+  turn,
+  types,
+  withBackend,
+  type MakeBackend,
+} from './fixtures.js';
+
+export function lockingCases(makeBackend: MakeBackend): void {
+  it('lockWorkflowWorkItem returns undefined when nothing is visible', () =>
+    withBackend(makeBackend, async (backend) => {
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.createWorkflowInstance(startEvent('later', { scheduledStartTimestamp: new Date(Date.now() + 60_000) }));
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('lockWorkflowWorkItem returns inbox events in arrival order with historyLength, retryCount 0 and a fresh token', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      const events = [raised('a', '1'), raised('b', '2'), raised('c', '3')];
+      for (const event of events) await backend.addWorkflowEvent('wf-1', event);
+      const before = Date.now();
+      const item = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(item.newEvents, events);
+      assert.equal(item.historyLength, 1);
+      assert.equal(item.retryCount, 0);
+      assert.equal(typeof item.lockToken, 'string');
+      assert.ok(item.lockToken.length > 0);
+      assert.ok(item.lockedUntil.getTime() >= before + 29_000);
+    }));
+
+  it('lockWorkflowWorkItem returns at most maxEvents events; the rest come with the next lock', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      for (let i = 0; i < 5; i++) await backend.addWorkflowEvent('wf-1', raised(`e${i}`));
+      const first = await lockExpecting(backend, 'wf-1', { maxEvents: 2 });
+      assert.deepEqual(first.newEvents.map((e) => e.type === 'eventRaised' && e.name), ['e0', 'e1']);
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents }));
+      const second = await lockExpecting(backend, 'wf-1', { maxEvents: 2 });
+      assert.deepEqual(second.newEvents.map((e) => e.type === 'eventRaised' && e.name), ['e2', 'e3']);
+      assert.equal(second.historyLength, 3);
+    }));
+
+  it('a locked instance cannot be locked again while its lease holds', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      await lockExpecting(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('meanwhile'));
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('lockWorkflowWorkItem takes the instance with the oldest visible event first', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('a'));
+      await sleep(3);
+      await backend.createWorkflowInstance(startEvent('b'));
+      await sleep(3);
+      await backend.createWorkflowInstance(startEvent('c'));
+      await backend.addWorkflowEvent('a', raised('x'));
+      assert.equal((await lockWorkflow(backend))?.instanceId, 'a');
+      assert.equal((await lockWorkflow(backend))?.instanceId, 'b');
+      assert.equal((await lockWorkflow(backend))?.instanceId, 'c');
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('an expired lease lets another worker lock with a new token; the old token is rejected and changes nothing', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = await startRunning(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('x', '1'));
+      const stale = await lockExpecting(backend, 'wf-1', { leaseMs: SHORT_LEASE_MS });
+      const metaBefore = await backend.getWorkflowMetadata('wf-1');
+      await sleep(SHORT_LEASE_MS + 30);
+      const fresh = await lockExpecting(backend, 'wf-1');
+      assert.notEqual(fresh.lockToken, stale.lockToken);
+      assert.deepEqual(fresh.newEvents, stale.newEvents);
+      const bogus = turn({ newHistory: [raised('bogus')], instance: instanceUpdate(start, { runtimeStatus: 'FAILED' }) });
+      await assert.rejects(backend.completeWorkflowWorkItem(stale, bogus), LeaseLostError);
+      await assert.rejects(backend.abandonWorkflowWorkItem(stale), LeaseLostError);
+      await assert.rejects(backend.renewWorkflowWorkItem(stale, 60_000), LeaseLostError);
+      assert.deepEqual(await backend.getWorkflowMetadata('wf-1'), metaBefore);
+      assert.deepEqual(types(await backend.getWorkflowHistory('wf-1')), ['executionStarted']);
+      // The new holder still owns the batch: completing it consumes the event.
+      await backend.completeWorkflowWorkItem(fresh, turn({ newHistory: fresh.newEvents }));
+      assert.deepEqual(types(await backend.getWorkflowHistory('wf-1')), ['executionStarted', 'eventRaised']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('completeWorkflowWorkItem accepts a lapsed lease that no other worker took', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const item = await lockExpecting(backend, 'wf-1', { leaseMs: SHORT_LEASE_MS });
+      await sleep(SHORT_LEASE_MS + 30);
+      await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      assert.deepEqual(types(await backend.getWorkflowHistory('wf-1')), ['executionStarted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('renewWorkflowWorkItem extends the lease', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const item = await lockExpecting(backend, 'wf-1', { leaseMs: SHORT_LEASE_MS });
+      await backend.renewWorkflowWorkItem(item, 5_000);
+      await sleep(SHORT_LEASE_MS + 30);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      assert.equal((await backend.getWorkflowHistory('wf-1')).length, 1);
+    }));
+
+  it('abandonWorkflowWorkItem makes the batch visible again after delayMs with a higher retryCount', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.abandonWorkflowWorkItem(first, { delayMs: 100 });
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(130);
+      const second = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(second.newEvents, first.newEvents);
+      assert.equal(second.retryCount, 1);
+      assert.notEqual(second.lockToken, first.lockToken);
+      await backend.abandonWorkflowWorkItem(second);
+      const third = await lockExpecting(backend, 'wf-1');
+      assert.equal(third.retryCount, 2);
+      assert.deepEqual(await backend.getWorkflowHistory('wf-1'), []);
+    }));
+}
