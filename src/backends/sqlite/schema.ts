@@ -57,6 +57,8 @@ CREATE TABLE inbox (
   event         TEXT NOT NULL
 );
 CREATE INDEX inbox_instance ON inbox(instance_id);
+-- MIN(visible_at) per instance as one seek (refreshing next_visible_at after a turn of a large fan-out).
+CREATE INDEX inbox_visible ON inbox(instance_id, visible_at);
 
 CREATE TABLE activity_tasks (
   id              INTEGER PRIMARY KEY AUTOINCREMENT,

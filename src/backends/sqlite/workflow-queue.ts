@@ -13,6 +13,20 @@ import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
+/** The work item's handle: the id range of its locked inbox rows, so releasing them is a range seek. */
+interface InboxRange {
+  firstId: number;
+  lastId: number;
+}
+
+/** The locked rows' id range; a work item without our handle falls back to every id. */
+function rangeOf(item: WorkflowWorkItem): InboxRange {
+  const h = item.handle as Partial<InboxRange> | undefined;
+  return typeof h?.firstId === 'number' && typeof h.lastId === 'number'
+    ? { firstId: h.firstId, lastId: h.lastId }
+    : { firstId: 0, lastId: Number.MAX_SAFE_INTEGER };
+}
+
 interface InboxRow {
   id: number;
   event: string;
@@ -45,18 +59,21 @@ function lockInstance(
   options: WorkflowLockOptions,
 ): WorkflowWorkItem | undefined {
   const rows = sql
-    .get('SELECT id, event, dequeue_count FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
+    // inbox_instance walks the instance's rows in id (FIFO) order and stops at the limit, where the
+    // planner would otherwise pick inbox_visible and sort every visible row of a large fan-out.
+    .get('SELECT id, event, dequeue_count FROM inbox INDEXED BY inbox_instance WHERE instance_id = ? AND visible_at <= ? ORDER BY id LIMIT ?')
     .all(instanceId, tx.now, Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS)) as InboxRow[];
   if (rows.length === 0) return undefined;
   const lockToken = randomUUID();
   const lockedUntil = tx.now + options.leaseMs;
-  // Every visible row up to the last one selected is exactly the selected set (same instant, FIFO by id).
+  // The visible rows between the first and last id selected are exactly the selected set (same instant).
+  const range: InboxRange = { firstId: rows[0]!.id, lastId: rows[rows.length - 1]!.id };
   sql
     .get(
-      `UPDATE inbox SET lock_token = ?, dequeue_count = dequeue_count + 1
-       WHERE instance_id = ? AND visible_at <= ? AND id <= ?`,
+      `UPDATE inbox INDEXED BY inbox_instance SET lock_token = ?, dequeue_count = dequeue_count + 1
+       WHERE instance_id = ? AND id BETWEEN ? AND ? AND visible_at <= ?`,
     )
-    .run(lockToken, instanceId, tx.now, rows[rows.length - 1]!.id);
+    .run(lockToken, instanceId, range.firstId, range.lastId, tx.now);
   sql
     .get('UPDATE instances SET lock_token = ?, locked_by = ?, lock_expires_at = ? WHERE instance_id = ?')
     .run(lockToken, options.lockedBy, lockedUntil, instanceId);
@@ -67,6 +84,7 @@ function lockInstance(
     newEvents: rows.map((r) => decodeEvent(r.event)),
     historyLength,
     retryCount: Math.max(...rows.map((r) => r.dequeue_count)),
+    handle: range,
   };
 }
 
@@ -98,7 +116,10 @@ export function completeWorkflow(sql: Statements, tx: TxContext, item: WorkflowW
   if (result.instance && result.instance.runtimeStatus !== locked.runtime_status) {
     tx.signals.push({ kind: 'statusChanged', instanceId: id });
   }
-  sql.get('DELETE FROM inbox WHERE instance_id = ? AND lock_token = ?').run(id, item.lockToken);
+  const range = rangeOf(item);
+  sql
+    .get('DELETE FROM inbox INDEXED BY inbox_instance WHERE instance_id = ? AND id BETWEEN ? AND ? AND lock_token = ?')
+    .run(id, range.firstId, range.lastId, item.lockToken);
   refreshNextVisible(sql, id);
   for (const task of result.activityTasks) {
     sql
@@ -167,9 +188,13 @@ function updateInstance(
 export function abandonWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, delayMs: number): void {
   requireLock(sql, item);
   const visibleAt = tx.now + Math.max(0, delayMs);
+  const range = rangeOf(item);
   sql
-    .get('UPDATE inbox SET lock_token = NULL, visible_at = ? WHERE instance_id = ? AND lock_token = ?')
-    .run(visibleAt, item.instanceId, item.lockToken);
+    .get(
+      `UPDATE inbox INDEXED BY inbox_instance SET lock_token = NULL, visible_at = ?
+       WHERE instance_id = ? AND id BETWEEN ? AND ? AND lock_token = ?`,
+    )
+    .run(visibleAt, item.instanceId, range.firstId, range.lastId, item.lockToken);
   sql
     .get('UPDATE instances SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL WHERE instance_id = ?')
     .run(item.instanceId);
