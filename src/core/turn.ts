@@ -1,0 +1,140 @@
+// One turn of a workflow work item, end to end but without I/O: filter the inbox through the state,
+// ask the executor (in-process replay or a remote SDK) for actions, apply them, and handle the
+// engine-side rules around them: terminate wins, forced termination, recursive terminate, continue-as-new.
+import type { WorkflowAction } from '../protocol/actions.js';
+import type { Payload, WorkflowVersion } from '../protocol/common.js';
+import { newEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
+import type { WorkflowTurnResult } from '../backends/backend.js';
+import { DurableTaskError } from '../errors.js';
+import { applyActions } from './applier/apply.js';
+import { emptyTurnOutput, type ApplyContext, type Turn } from './applier/turn-output.js';
+import { addEvent, instanceUpdate, type RuntimeState } from './runtime-state.js';
+
+export interface TurnRequest {
+  instanceId: string;
+  state: RuntimeState;
+  /** True for the first turn of a generation started by continue-as-new in this same work item (no past). */
+  freshGeneration: boolean;
+  /** Events of this turn: WorkflowStarted first, then the accepted inbox events. */
+  newEvents: HistoryEvent[];
+}
+
+export interface TurnResponse {
+  actions: WorkflowAction[];
+  customStatus?: Payload;
+  version?: WorkflowVersion;
+}
+
+export type TurnExecutor = (request: TurnRequest) => Promise<TurnResponse>;
+
+export interface TurnOutcome {
+  result: WorkflowTurnResult;
+  /** The state after the turn (a new object after continue-as-new). */
+  state: RuntimeState;
+  /** Events that were dropped as duplicates, for logging. */
+  duplicates: HistoryEvent[];
+  /** False when no code ran (nothing new, or the instance was finished or invalid). */
+  executed: boolean;
+}
+
+/** A tight continue-as-new loop inside one work item stops here (the reference engine's bound). */
+export const MAX_CONTINUE_AS_NEW_PER_TURN = 20;
+
+export async function runTurn(
+  state: RuntimeState,
+  inbox: readonly HistoryEvent[],
+  ctx: ApplyContext,
+  execute: TurnExecutor,
+): Promise<TurnOutcome> {
+  const terminate = inbox.find((e): e is ExecutionTerminatedEvent => e.type === 'executionTerminated');
+  const hasStart = state.startEvent !== undefined || inbox.some((e) => e.type === 'executionStarted');
+  if (!hasStart || state.completedEvent) {
+    // Events for a finished (or never started) instance are consumed; a recursive terminate still passes through.
+    const out = emptyTurnOutput();
+    if (terminate?.recurse && state.completedEvent) out.messages.push(...cascade(state, terminate, ctx.now));
+    return { result: { ...out, newHistory: [], continuedAsNew: false }, state, duplicates: [...inbox], executed: false };
+  }
+  const duplicates: HistoryEvent[] = [];
+  const accepted = inbox.filter((e) => addEvent(state, e) || (duplicates.push(e), false));
+  if (accepted.length === 0) {
+    return { result: { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [] }, state, duplicates, executed: false };
+  }
+  const started = newEvent('workflowStarted', ctx.now, {});
+  addEvent(state, started);
+  let events: HistoryEvent[] = [started, ...accepted];
+  const turn: Turn = { state, out: emptyTurnOutput(), ctx };
+  const history: HistoryEvent[] = [];
+  let replaced = false;
+  for (let generation = 0; ; generation++) {
+    const response = await execute({ instanceId: state.instanceId, state: turn.state, freshGeneration: generation > 0, newEvents: events });
+    applyResponse(turn, events, response, terminate);
+    if (!turn.out.continuedAsNew) {
+      history.push(...turn.out.history);
+      break;
+    }
+    if (generation + 1 >= MAX_CONTINUE_AS_NEW_PER_TURN) {
+      throw new DurableTaskError('INTERNAL', `workflow '${state.instanceId}' continued as new ${MAX_CONTINUE_AS_NEW_PER_TURN} times in one turn`);
+    }
+    // The new generation replaces the history and runs at once on the same work item.
+    replaced = true;
+    history.length = 0;
+    events = turn.out.history;
+    turn.out = { ...turn.out, history: [], continuedAsNew: false };
+  }
+  if (terminate && !turn.state.completedEvent) forceTermination(turn, terminate, history);
+  if (terminate?.recurse && turn.state.completedEvent) turn.out.messages.push(...cascade(turn.state, terminate, ctx.now));
+  turn.state.historyLength = (replaced ? 0 : state.historyLength) + history.length;
+  return {
+    result: {
+      newHistory: history,
+      continuedAsNew: replaced,
+      instance: instanceUpdate(turn.state),
+      activityTasks: turn.out.activityTasks,
+      timers: turn.out.timers,
+      messages: turn.out.messages,
+      warnings: turn.out.warnings.length > 0 ? turn.out.warnings : undefined,
+    },
+    state: turn.state,
+    duplicates,
+    executed: true,
+  };
+}
+
+function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnResponse, terminate?: ExecutionTerminatedEvent): void {
+  turn.state.customStatus = response.customStatus;
+  const started = events[0] as WorkflowStartedEvent;
+  if (response.version && (response.version.patches.length > 0 || response.version.name)) started.version = response.version;
+  // Terminate beats continue-as-new: a terminated workflow never starts another generation.
+  const actions = terminate ? response.actions.filter((a) => !(a.type === 'completeWorkflow' && a.workflowStatus === 'CONTINUED_AS_NEW')) : response.actions;
+  turn.out.history.push(...events);
+  const before = turn.out.history.length;
+  try {
+    applyActions(turn, actions);
+  } catch (error) {
+    // An action no engine can apply is a bug in the workflow's code: fail the workflow, never loop on it.
+    if (!(error instanceof DurableTaskError)) throw error;
+    turn.out.history.length = before;
+    turn.out = { ...emptyTurnOutput(), history: turn.out.history };
+    applyActions(turn, [
+      { id: -1, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: error.name, errorMessage: error.message, isNonRetriable: true } },
+    ]);
+  }
+}
+
+/** The SDK ignored a terminate (or could not see it): drop the turn's outbound work and terminate anyway. */
+function forceTermination(turn: Turn, terminate: ExecutionTerminatedEvent, history: HistoryEvent[]): void {
+  turn.out.activityTasks = [];
+  turn.out.timers = [];
+  turn.out.messages = [];
+  const before = turn.out.history.length;
+  applyActions(turn, [{ id: -1, type: 'completeWorkflow', workflowStatus: 'TERMINATED', result: terminate.input }]);
+  history.push(...turn.out.history.slice(before));
+}
+
+/** Recursive terminate reaches children only: detached instances are not linked and never terminated with us. */
+function cascade(state: RuntimeState, terminate: ExecutionTerminatedEvent, now: Date) {
+  return [...state.children].map(([childId, router]) => ({
+    targetInstanceId: childId,
+    event: newEvent('executionTerminated', now, { input: terminate.input, recurse: true, router }),
+  }));
+}

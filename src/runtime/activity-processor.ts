@@ -1,0 +1,69 @@
+// Runs one activity work item and delivers its result (completed or failed) to the workflow's inbox.
+// Delivery is at-least-once: a crash before completion re-runs the activity; the workflow's history keeps
+// only the first result for each task.
+import type { ActivityWorkItem, ActivityResultEvent, Backend } from '../backends/backend.js';
+import { decodePayload, encodePayload, failureFromError } from '../core/payload.js';
+import { newEvent } from '../protocol/history.js';
+import { LeaseLostError } from '../errors.js';
+import type { Registry } from '../sdk/registry.js';
+import type { ActivityContext } from '../sdk/activity-context.js';
+import type { Logger } from './logger.js';
+
+export interface ActivityProcessorOptions {
+  backend: Backend;
+  registry: Registry;
+  logger: Logger;
+  maxPayloadBytes: number;
+  signal: AbortSignal;
+}
+
+export class ActivityProcessor {
+  private readonly o: ActivityProcessorOptions;
+
+  constructor(options: ActivityProcessorOptions) {
+    this.o = options;
+  }
+
+  async process(item: ActivityWorkItem): Promise<void> {
+    const result = await this.run(item);
+    try {
+      await this.o.backend.completeActivityWorkItem(item, result);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.o.logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
+        return;
+      }
+      this.o.logger.error({ err: error, instanceId: item.instanceId }, 'completing an activity failed; abandoning');
+      await this.o.backend.abandonActivityWorkItem(item, { delayMs: 1000 }).catch(() => undefined);
+    }
+  }
+
+  private async run(item: ActivityWorkItem): Promise<ActivityResultEvent> {
+    const { event } = item;
+    const base = { taskScheduledId: event.eventId, taskExecutionId: event.taskExecutionId, router: event.router };
+    const activity = this.o.registry.getActivity(event.name);
+    if (!activity) {
+      return newEvent('taskFailed', new Date(), {
+        ...base,
+        failureDetails: { errorType: 'ActivityNotRegistered', errorMessage: `no activity named '${event.name}' is registered`, isNonRetriable: true },
+      });
+    }
+    const ctx: ActivityContext = {
+      instanceId: item.instanceId,
+      name: event.name,
+      taskId: event.eventId,
+      taskExecutionId: event.taskExecutionId,
+      deliveryAttempt: item.retryCount,
+      signal: this.o.signal,
+    };
+    try {
+      const output = await activity(ctx, decodePayload(event.input));
+      const result = encodePayload(output, `output of activity '${event.name}'`, this.o.maxPayloadBytes);
+      return newEvent('taskCompleted', new Date(), { ...base, result });
+    } catch (error) {
+      const failureDetails = failureFromError(error);
+      if ((error as { code?: string }).code === 'PAYLOAD_TOO_LARGE') failureDetails.isNonRetriable = true;
+      return newEvent('taskFailed', new Date(), { ...base, failureDetails });
+    }
+  }
+}

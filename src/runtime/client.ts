@@ -1,0 +1,175 @@
+// The client: start, inspect, signal and clean up workflow instances on a backend.
+import { randomUUID } from 'node:crypto';
+import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
+import { newEvent, type HistoryEvent } from '../protocol/history.js';
+import type { WorkflowMetadata } from '../protocol/metadata.js';
+import { isTerminalStatus, type RuntimeStatus } from '../protocol/status.js';
+import { InvalidArgumentError, TimeoutError, WorkflowNotFoundError } from '../errors.js';
+import { refName } from '../sdk/registry.js';
+import type { WorkflowRef } from '../sdk/types.js';
+import { toWorkflowState, type WorkflowState } from './workflow-state.js';
+
+export interface ScheduleOptions<I> {
+  input?: I;
+  /** @default a random UUID */
+  instanceId?: string;
+  /** The instance stays PENDING until then. */
+  startAt?: Date;
+  tags?: Record<string, string>;
+  /** What an existing instance with this ID means. @default 'error' */
+  reuse?: CreateReusePolicy;
+}
+
+export interface ClientOptions {
+  backend: Backend;
+  /** @default 4 MiB */
+  maxPayloadBytes?: number;
+}
+
+export interface WorkflowStatePage {
+  instances: WorkflowState[];
+  continuationToken?: string;
+}
+
+export class Client {
+  private readonly backend: Backend;
+  private readonly maxPayloadBytes: number;
+
+  constructor(options: ClientOptions) {
+    this.backend = options.backend;
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  async scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: ScheduleOptions<I> = {}): Promise<string> {
+    const name = refName(workflow, 'workflow');
+    if (options.instanceId !== undefined && (typeof options.instanceId !== 'string' || options.instanceId === '')) {
+      throw new InvalidArgumentError('instanceId', 'must be a non-empty string');
+    }
+    if (options.startAt !== undefined && !(options.startAt instanceof Date && !Number.isNaN(options.startAt.getTime()))) {
+      throw new InvalidArgumentError('startAt', 'must be a valid Date');
+    }
+    const instanceId = options.instanceId ?? randomUUID();
+    const event = newEvent('executionStarted', new Date(), {
+      name,
+      input: encodePayload(options.input, `input of workflow '${name}'`, this.maxPayloadBytes),
+      workflowInstance: { instanceId, executionId: randomUUID() },
+      scheduledStartTimestamp: options.startAt,
+      tags: options.tags ? { ...options.tags } : undefined,
+    });
+    await this.backend.createWorkflowInstance(event, { reuse: options.reuse ?? 'error' });
+    return instanceId;
+  }
+
+  /** The instance's state, or undefined when it does not exist. */
+  async getWorkflowState(instanceId: string, options: { includePayloads?: boolean } = {}): Promise<WorkflowState | undefined> {
+    const metadata = await this.backend.getWorkflowMetadata(instanceId);
+    return metadata && toWorkflowState(metadata, options.includePayloads ?? true);
+  }
+
+  /** Waits until the instance has started running (or finished). */
+  async waitForWorkflowStart(instanceId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowState> {
+    return this.waitFor(instanceId, (s) => s !== 'PENDING', 'start', options.timeoutMs);
+  }
+
+  /** Waits until the instance is COMPLETED, FAILED, TERMINATED or CANCELED. */
+  async waitForWorkflowCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowState> {
+    return this.waitFor(instanceId, isTerminalStatus, 'completion', options.timeoutMs);
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<void> {
+    if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
+    const input = encodePayload(data, `data of event '${eventName}'`, this.maxPayloadBytes);
+    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name: eventName, input }));
+  }
+
+  async suspendWorkflow(instanceId: string, reason?: string): Promise<void> {
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: encodePayload(reason, 'reason') }));
+  }
+
+  async resumeWorkflow(instanceId: string, reason?: string): Promise<void> {
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: encodePayload(reason, 'reason') }));
+  }
+
+  /**
+   * Terminates the instance; with `recursive` (the default) its child workflows too. Detached workflows it
+   * started are never affected. Returns once the termination is queued.
+   */
+  async terminateWorkflow(instanceId: string, options: { output?: unknown; recursive?: boolean } = {}): Promise<void> {
+    const input = encodePayload(options.output, 'output', this.maxPayloadBytes);
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input, recurse: options.recursive ?? true }));
+  }
+
+  /**
+   * Deletes a finished instance and its history; with `recursive` (the default) its child workflows too
+   * (missing ones are skipped). Refuses an instance that is still running. Returns how many were deleted.
+   */
+  async purgeWorkflow(instanceId: string, options: { recursive?: boolean } = {}): Promise<number> {
+    const metadata = await this.backend.getWorkflowMetadata(instanceId);
+    if (!metadata) return 0;
+    let count = 0;
+    if (options.recursive ?? true) {
+      if (isTerminalStatus(metadata.runtimeStatus)) {
+        for (const child of await this.childInstanceIds(instanceId)) count += await this.purgeWorkflow(child, { recursive: true });
+      }
+    }
+    return count + ((await this.backend.purgeWorkflow(instanceId)) ? 1 : 0);
+  }
+
+  /** Purges every finished instance matching the filter (statuses default to the terminal ones). */
+  async purgeWorkflows(filter: Omit<WorkflowQuery, 'pageSize' | 'continuationToken'>, options: { recursive?: boolean } = {}): Promise<number> {
+    const statuses = (filter.statuses ?? ['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED']).filter(isTerminalStatus);
+    let count = 0;
+    for (;;) {
+      // Purging shrinks the result set, so always read the first page again.
+      const page = await this.backend.listWorkflows({ ...filter, statuses, pageSize: 500 });
+      if (page.instances.length === 0) return count;
+      for (const instance of page.instances) count += await this.purgeWorkflow(instance.instanceId, options);
+    }
+  }
+
+  async listWorkflows(query: WorkflowQuery = {}): Promise<WorkflowStatePage> {
+    const page = await this.backend.listWorkflows(query);
+    return { instances: page.instances.map((m) => toWorkflowState(m, query.includePayloads ?? false)), continuationToken: page.continuationToken };
+  }
+
+  async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {
+    if (!(await this.backend.getWorkflowMetadata(instanceId))) throw new WorkflowNotFoundError(instanceId);
+    return this.backend.getWorkflowHistory(instanceId);
+  }
+
+  private async childInstanceIds(instanceId: string): Promise<string[]> {
+    const history = await this.backend.getWorkflowHistory(instanceId);
+    const ids = new Set<string>();
+    for (const e of history) if (e.type === 'childWorkflowInstanceCreated') ids.add(e.instanceId);
+    return [...ids];
+  }
+
+  private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.backend.subscribe((signal) => {
+      if (signal.kind === 'statusChanged' && signal.instanceId === instanceId) wake?.();
+    });
+    try {
+      // Signals cover this process; polling with back-off covers the others.
+      for (let pollMs = 5; ; pollMs = Math.min(pollMs * 2, 500)) {
+        const metadata: WorkflowMetadata | undefined = await this.backend.getWorkflowMetadata(instanceId);
+        if (!metadata) throw new WorkflowNotFoundError(instanceId);
+        if (done(metadata.runtimeStatus)) return toWorkflowState(metadata, true);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new TimeoutError(`timed out after ${timeoutMs} ms waiting for the ${what} of workflow '${instanceId}' (status ${metadata.runtimeStatus})`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(pollMs, left));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+}

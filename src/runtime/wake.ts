@@ -1,0 +1,47 @@
+// Wakes an idle loop when the backend signals new work, with polling (exponential back-off) as the fallback
+// for work that no signal announces: timers coming due, other processes on a shared SQLite file.
+import type { Backend, BackendSignal } from '../backends/backend.js';
+
+export class Wake {
+  private signaled = false;
+  private waiter: (() => void) | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(backend: Backend, kind: BackendSignal['kind']) {
+    this.unsubscribe = backend.subscribe((signal) => {
+      if (signal.kind === kind) this.notify();
+    });
+  }
+
+  notify(): void {
+    this.signaled = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.();
+  }
+
+  /** Forget earlier signals: call before looking for work, so a signal during the look is not lost. */
+  clear(): void {
+    this.signaled = false;
+  }
+
+  /** Resolves on the next signal (at once if one came since clear()) or after ms. */
+  wait(ms: number): Promise<void> {
+    if (this.signaled) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve();
+      }, ms);
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.notify();
+  }
+}

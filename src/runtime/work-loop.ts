@@ -1,0 +1,89 @@
+// A polling-and-notified loop that locks work items and processes up to `concurrency` of them at once.
+// Shared by the workflow and activity loops; it knows nothing of what an item is.
+import type { Logger } from './logger.js';
+import type { Wake } from './wake.js';
+
+export interface WorkLoopOptions<T> {
+  name: string;
+  concurrency: number;
+  minPollMs: number;
+  maxPollMs: number;
+  wake: Wake;
+  logger: Logger;
+  lock(): Promise<T | undefined>;
+  process(item: T): Promise<void>;
+}
+
+export class WorkLoop<T> {
+  private readonly options: WorkLoopOptions<T>;
+  private readonly inFlight = new Map<T, Promise<void>>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+
+  constructor(options: WorkLoopOptions<T>) {
+    this.options = options;
+  }
+
+  get activeCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops locking new items and waits up to graceMs for in-flight ones; returns those still running. */
+  async stop(graceMs: number): Promise<T[]> {
+    this.running = false;
+    this.options.wake.notify();
+    this.slotFreed?.();
+    await this.loop;
+    const pending = Promise.allSettled([...this.inFlight.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    return [...this.inFlight.keys()];
+  }
+
+  private async run(): Promise<void> {
+    const { options } = this;
+    let idleMs = options.minPollMs;
+    while (this.running) {
+      if (this.inFlight.size >= options.concurrency) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      options.wake.clear();
+      let item: T | undefined;
+      try {
+        item = await options.lock();
+      } catch (error) {
+        options.logger.warn({ err: error, loop: options.name }, 'locking a work item failed; retrying');
+      }
+      if (item === undefined) {
+        if (!this.running) break;
+        await options.wake.wait(idleMs);
+        idleMs = Math.min(idleMs * 2, options.maxPollMs);
+        continue;
+      }
+      idleMs = options.minPollMs;
+      this.track(item);
+    }
+  }
+
+  private track(item: T): void {
+    const done = this.options
+      .process(item)
+      .catch((error) => this.options.logger.error({ err: error, loop: this.options.name }, 'work item processing failed'))
+      .finally(() => {
+        this.inFlight.delete(item);
+        const freed = this.slotFreed;
+        this.slotFreed = undefined;
+        freed?.();
+      });
+    this.inFlight.set(item, done);
+  }
+}

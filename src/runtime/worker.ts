@@ -1,0 +1,145 @@
+// The in-process worker: runs registered workflows and activities from a backend, with concurrency limits,
+// lease renewal for long work, wake-ups on new work and a graceful stop.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { ActivityWorkItem, Backend, WorkflowWorkItem } from '../backends/backend.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/payload.js';
+import { Registry } from '../sdk/registry.js';
+import type { Activity, Workflow } from '../sdk/types.js';
+import { ActivityProcessor } from './activity-processor.js';
+import { ExecutionCache } from './execution-cache.js';
+import { defaultLogger, type Logger } from './logger.js';
+import { Wake } from './wake.js';
+import { WorkLoop } from './work-loop.js';
+import { WorkflowProcessor } from './workflow-processor.js';
+
+export interface WorkerOptions {
+  backend: Backend;
+  workflows?: Workflow[] | Record<string, Workflow>;
+  activities?: Activity[] | Record<string, Activity>;
+  /** Workflow turns processed at once. @default 16 */
+  workflowConcurrency?: number;
+  /** Activities run at once. @default 64 */
+  activityConcurrency?: number;
+  /** Lease on a locked work item; renewed at half-time while work runs. @default 60000 */
+  leaseMs?: number;
+  /** Idle polling starts here and doubles up to maxPollMs (new work also wakes the loop). @default 5 */
+  minPollMs?: number;
+  /** @default 250 */
+  maxPollMs?: number;
+  /** Suspended executions kept between turns. @default 10000 */
+  cacheSize?: number;
+  /** @default 4 MiB */
+  maxPayloadBytes?: number;
+  logger?: Logger;
+}
+
+export class Worker {
+  readonly registry = new Registry();
+  readonly id = `${hostname()},${process.pid},${randomUUID()}`;
+  readonly cache: ExecutionCache;
+  private readonly backend: Backend;
+  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend'>>;
+  private readonly logger: Logger;
+  private readonly abort = new AbortController();
+  private loops: { workflow: WorkLoop<WorkflowWorkItem>; activity: WorkLoop<ActivityWorkItem>; wakes: Wake[] } | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.backend = options.backend;
+    this.logger = options.logger ?? defaultLogger();
+    this.options = {
+      workflowConcurrency: options.workflowConcurrency ?? 16,
+      activityConcurrency: options.activityConcurrency ?? 64,
+      leaseMs: options.leaseMs ?? 60_000,
+      minPollMs: options.minPollMs ?? 5,
+      maxPollMs: options.maxPollMs ?? 250,
+      cacheSize: options.cacheSize ?? 10_000,
+      maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    };
+    this.cache = new ExecutionCache(this.options.cacheSize);
+    register(options.workflows, (fn, name) => this.registry.addWorkflow(fn, name));
+    register(options.activities, (fn, name) => this.registry.addActivity(fn, name));
+  }
+
+  addWorkflow(workflow: Workflow, name?: string): this {
+    this.registry.addWorkflow(workflow, name);
+    return this;
+  }
+
+  addActivity(activity: Activity, name?: string): this {
+    this.registry.addActivity(activity, name);
+    return this;
+  }
+
+  get isRunning(): boolean {
+    return this.loops !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.loops) return;
+    const { backend, logger, options } = this;
+    const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes };
+    const workflows = new WorkflowProcessor({ ...common, cache: this.cache });
+    const activities = new ActivityProcessor({ ...common, signal: this.abort.signal });
+    const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
+    const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
+    const workflowWake = new Wake(backend, 'workflowWork');
+    const activityWake = new Wake(backend, 'activityWork');
+    this.loops = {
+      wakes: [workflowWake, activityWake],
+      workflow: new WorkLoop<WorkflowWorkItem>({
+        ...poll,
+        name: 'workflow',
+        concurrency: options.workflowConcurrency,
+        wake: workflowWake,
+        lock: () => backend.lockWorkflowWorkItem(lease),
+        process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
+      }),
+      activity: new WorkLoop<ActivityWorkItem>({
+        ...poll,
+        name: 'activity',
+        concurrency: options.activityConcurrency,
+        wake: activityWake,
+        lock: () => backend.lockActivityWorkItem(lease),
+        process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
+      }),
+    };
+    this.loops.workflow.start();
+    this.loops.activity.start();
+  }
+
+  /**
+   * Stops taking work and waits up to graceMs for what is running. Activities still running then are told to
+   * stop (ctx.signal) and abandoned, so another worker runs them; workflow turns are never half-written.
+   * @param graceMs @default 10000
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    const loops = this.loops;
+    if (!loops) return;
+    this.loops = undefined;
+    const [leftActivities] = await Promise.all([loops.activity.stop(graceMs), loops.workflow.stop(graceMs)]);
+    if (leftActivities.length > 0) {
+      this.abort.abort(new Error('worker stopping'));
+      await Promise.all(leftActivities.map((item) => this.backend.abandonActivityWorkItem(item).catch(() => undefined)));
+    }
+    for (const wake of loops.wakes) wake.close();
+  }
+
+  private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+    const every = Math.max(10, Math.floor(this.options.leaseMs / 2));
+    const timer = setInterval(() => {
+      renew().catch((error: unknown) => this.logger.warn({ err: error }, 'lease renewal failed'));
+    }, every);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+function register<T extends Function>(items: T[] | Record<string, T> | undefined, add: (fn: T, name?: string) => void): void {
+  if (!items) return;
+  if (Array.isArray(items)) for (const fn of items) add(fn);
+  else for (const [name, fn] of Object.entries(items)) add(fn, name);
+}

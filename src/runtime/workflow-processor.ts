@@ -1,0 +1,92 @@
+// Processes one workflow work item in-process: state and execution from the cache (or rebuilt from history),
+// one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
+import { randomUUID } from 'node:crypto';
+import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
+import { ReplayExecution } from '../core/executor/replay-execution.js';
+import { decodePayload } from '../core/payload.js';
+import { stateFromHistory } from '../core/runtime-state.js';
+import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
+import type { HistoryEvent } from '../protocol/history.js';
+import { LeaseLostError } from '../errors.js';
+import type { Registry } from '../sdk/registry.js';
+import { ReplayWorkflowContext } from '../sdk/workflow-context.js';
+import type { ExecutionCache } from './execution-cache.js';
+import type { Logger } from './logger.js';
+
+export interface WorkflowProcessorOptions {
+  backend: Backend;
+  registry: Registry;
+  cache: ExecutionCache;
+  logger: Logger;
+  maxPayloadBytes: number;
+}
+
+/** Abandon back-off: immediate first, then a second per retry, capped at 5 minutes (as the reference engine). */
+export function abandonDelayMs(retryCount: number): number {
+  if (retryCount <= 0) return 0;
+  return retryCount <= 100 ? retryCount * 1000 : 300_000;
+}
+
+export class WorkflowProcessor {
+  private readonly o: WorkflowProcessorOptions;
+
+  constructor(options: WorkflowProcessorOptions) {
+    this.o = options;
+  }
+
+  async process(item: WorkflowWorkItem): Promise<void> {
+    const { backend, cache, logger } = this.o;
+    const cached = cache.take(item.instanceId, item.historyLength);
+    let execution = cached?.execution;
+    let past: HistoryEvent[] = [];
+    let state = cached?.state;
+    try {
+      if (!state) {
+        past = await backend.getWorkflowHistory(item.instanceId);
+        state = stateFromHistory(item.instanceId, past);
+      }
+      const executeTurn = async (request: TurnRequest): Promise<TurnResponse> => {
+        if (!execution || request.freshGeneration) {
+          execution = this.newExecution(item.instanceId);
+          if (request.freshGeneration) past = [];
+        }
+        const response = await execution.executeTurn(past, request.newEvents);
+        past = [];
+        return response;
+      };
+      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: randomUUID }, executeTurn);
+      if (outcome.duplicates.length > 0) {
+        logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
+      }
+      await backend.completeWorkflowWorkItem(item, outcome.result);
+      const exec = execution as ReplayExecution | undefined;
+      exec?.markCommitted();
+      if (exec && !exec.isComplete && !outcome.state.completedEvent) {
+        cache.put(item.instanceId, { state: outcome.state, execution: exec, historyLength: outcome.state.historyLength });
+      }
+    } catch (error) {
+      cache.delete(item.instanceId);
+      if (error instanceof LeaseLostError) {
+        logger.warn({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
+        return;
+      }
+      logger.error({ err: error, instanceId: item.instanceId, retryCount: item.retryCount }, 'workflow turn failed; abandoning');
+      await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(item.retryCount + 1) }).catch((e: unknown) => {
+        logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
+      });
+    }
+  }
+
+  private newExecution(instanceId: string): ReplayExecution {
+    const { registry, maxPayloadBytes } = this.o;
+    return new ReplayExecution({
+      instanceId,
+      maxPayloadBytes,
+      run: async (execution, start) => {
+        const workflow = registry.getWorkflow(start.name);
+        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes });
+        return workflow(ctx, decodePayload(start.input));
+      },
+    });
+  }
+}

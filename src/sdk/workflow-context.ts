@@ -1,0 +1,254 @@
+// WorkflowContext: everything a workflow function may do. Each durable call validates its options first
+// (a bad call throws at once and takes no sequence number), then takes the next sequence number.
+import type { Payload } from '../protocol/common.js';
+import { InvalidArgumentError, TaskFailedError } from '../errors.js';
+import { DurableTask } from '../core/executor/durable-task.js';
+import type { ReplayExecution } from '../core/executor/replay-execution.js';
+import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
+import { encodePayload } from '../core/payload.js';
+import type { Registry } from './registry.js';
+import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import type { ActivityRef, WorkflowRef } from './types.js';
+import { whenAll, whenAny } from './when.js';
+
+export interface ActivityOptions {
+  retry?: RetryPolicy;
+}
+
+export interface ChildWorkflowOptions {
+  /** @default "<parentInstanceId>:<4 hex digits of the call's sequence number>" */
+  instanceId?: string;
+  retry?: RetryPolicy;
+}
+
+export interface DetachedWorkflowOptions<I> {
+  /** @default "<callerInstanceId>-<n>", n counting this execution's default-ID spawns from 0 */
+  instanceId?: string;
+  input?: I;
+  /** The new instance stays PENDING until then. */
+  startAt?: Date;
+  /** Exactly these tags; none of the caller's are added. */
+  tags?: Record<string, string>;
+}
+
+export interface WorkflowContext {
+  readonly instanceId: string;
+  readonly executionId: string;
+  /** The workflow's registered name. */
+  readonly name: string;
+  /** The replayed clock: the start time of the turn being replayed. Use it instead of `new Date()`. */
+  readonly currentUtcDateTime: Date;
+  /** True while old history is replayed (e.g. to skip logging). */
+  readonly isReplaying: boolean;
+  callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options?: ActivityOptions): DurableTask<O>;
+  callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options?: ChildWorkflowOptions): DurableTask<O>;
+  /** A durable timer: fires at `fireAt`, or after `delayMs` of workflow time. */
+  createTimer(fireAt: Date | number): DurableTask<void>;
+  /** The next event of that name (case-insensitive); events raised earlier are buffered in order. */
+  waitForExternalEvent<T = unknown>(name: string, options?: { timeoutMs?: number }): DurableTask<T>;
+  /** Starts a fire-and-forget workflow and returns its instance ID at once. Nothing of it flows back. */
+  scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options?: DetachedWorkflowOptions<I>): string;
+  /** Raises an event on another instance. */
+  sendEvent(instanceId: string, eventName: string, data?: unknown): void;
+  /** Restarts this workflow with new input once the function returns; `saveEvents` carries unread events over. */
+  continueAsNew(input: unknown, options?: { saveEvents?: boolean }): void;
+  setCustomStatus(value: unknown): void;
+  /** A deterministic UUID: the same on every replay. */
+  newGuid(): string;
+  whenAll: typeof whenAll;
+  whenAny: typeof whenAny;
+}
+
+export interface ContextOptions {
+  registry: Registry;
+  maxPayloadBytes: number;
+}
+
+export class ReplayWorkflowContext implements WorkflowContext {
+  readonly whenAll = whenAll;
+  readonly whenAny = whenAny;
+  private readonly x: ReplayExecution;
+  private readonly options: ContextOptions;
+
+  constructor(execution: ReplayExecution, options: ContextOptions) {
+    this.x = execution;
+    this.options = options;
+  }
+
+  get instanceId(): string {
+    return this.x.instanceId;
+  }
+  get executionId(): string {
+    return this.x.executionId;
+  }
+  get name(): string {
+    return this.x.name;
+  }
+  get currentUtcDateTime(): Date {
+    return this.x.currentUtcDateTime;
+  }
+  get isReplaying(): boolean {
+    return this.x.isReplaying;
+  }
+
+  callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options: ActivityOptions = {}): DurableTask<O> {
+    this.x.assertInTurn('callActivity');
+    const name = this.options.registry.nameOf(activity, 'activity');
+    const payload = this.encode(input, `input of activity '${name}'`);
+    if (options.retry) validateRetryPolicy(options.retry);
+    // One task execution id for every attempt of this call: an idempotency key for the activity.
+    const taskExecutionId = this.derivedId('task');
+    const attempt = () => {
+      const id = this.x.nextSequenceNumber();
+      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId }, 'activity', name);
+    };
+    return options.retry ? this.withRetry(options.retry, name, attempt, { kind: 'activityRetry', taskExecutionId }) : attempt();
+  }
+
+  callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options: ChildWorkflowOptions = {}): DurableTask<O> {
+    this.x.assertInTurn('callChildWorkflow');
+    const name = this.options.registry.nameOf(workflow, 'workflow');
+    const payload = this.encode(input, `input of child workflow '${name}'`);
+    if (options.instanceId === '') throw new InvalidArgumentError('instanceId', 'must not be empty; omit it for a generated ID');
+    if (options.retry) validateRetryPolicy(options.retry);
+    let firstId: string | undefined;
+    const attempt = () => {
+      const id = this.x.nextSequenceNumber();
+      const instanceId = options.instanceId ?? defaultChildInstanceId(this.instanceId, id);
+      const retryParentInstanceId = firstId;
+      firstId ??= instanceId;
+      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
+    };
+    if (!options.retry) return attempt();
+    const first = attempt();
+    return this.withRetry(options.retry, name, () => first, { kind: 'childWorkflowRetry', instanceId: firstId! }, attempt);
+  }
+
+  createTimer(fireAt: Date | number): DurableTask<void> {
+    this.x.assertInTurn('createTimer');
+    const at = this.fireTime(fireAt, 'fireAt');
+    const id = this.x.nextSequenceNumber();
+    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' } }, 'timer', 'timer');
+  }
+
+  waitForExternalEvent<T = unknown>(name: string, options: { timeoutMs?: number } = {}): DurableTask<T> {
+    this.x.assertInTurn('waitForExternalEvent');
+    if (!name) throw new InvalidArgumentError('name', 'an event name is required');
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
+      throw new InvalidArgumentError('timeoutMs', `must be a non-negative number, got ${timeoutMs}`);
+    }
+    const task = this.x.waitForEvent<T>(name);
+    if (task.isComplete || timeoutMs === undefined) return task;
+    if (timeoutMs === 0) {
+      this.x.cancelWait(name, task as DurableTask<unknown>, 0);
+      return task;
+    }
+    // The timeout is a durable timer; if the event wins, the timer's later firing changes nothing.
+    const id = this.x.nextSequenceNumber();
+    const fireAt = new Date(this.currentUtcDateTime.getTime() + timeoutMs);
+    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name } }, 'timer', name, () =>
+      this.x.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
+    );
+    return task;
+  }
+
+  scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: DetachedWorkflowOptions<I> = {}): string {
+    this.x.assertInTurn('scheduleNewWorkflow');
+    const name = this.options.registry.nameOf(workflow, 'workflow');
+    if (options.instanceId === '') {
+      throw new InvalidArgumentError('instanceId', 'scheduleNewWorkflow was passed an empty instance ID; omit it to use the default ID');
+    }
+    if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
+      throw new InvalidArgumentError('instanceId', `must be a string, got ${typeof options.instanceId}`);
+    }
+    const startAt = options.startAt === undefined ? undefined : this.fireTime(options.startAt, 'startAt');
+    const input = this.encode(options.input, `input of workflow '${name}'`);
+    const tags = options.tags === undefined ? undefined : validTags(options.tags);
+    const instanceId = options.instanceId ?? defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex());
+    const id = this.x.nextSequenceNumber();
+    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
+    return instanceId;
+  }
+
+  sendEvent(instanceId: string, eventName: string, data?: unknown): void {
+    this.x.assertInTurn('sendEvent');
+    if (!instanceId) throw new InvalidArgumentError('instanceId', 'is required');
+    if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
+    const payload = this.encode(data, `data of event '${eventName}'`);
+    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload });
+  }
+
+  continueAsNew(input: unknown, options: { saveEvents?: boolean } = {}): void {
+    this.x.continueAsNewRequest = { input, saveEvents: options.saveEvents ?? false };
+  }
+
+  setCustomStatus(value: unknown): void {
+    this.x.customStatus = this.encode(value, 'custom status');
+  }
+
+  newGuid(): string {
+    return this.derivedId(`guid:${this.x.nextGuidIndex()}`);
+  }
+
+  private derivedId(kind: string): string {
+    const seq = kind === 'task' ? `task:${this.x.nextGuidIndex()}` : kind;
+    return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${seq}`);
+  }
+
+  private encode(value: unknown, what: string): Payload {
+    return encodePayload(value, what, this.options.maxPayloadBytes);
+  }
+
+  private fireTime(value: Date | number, field: string): Date {
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(field, 'is an invalid Date');
+      return value;
+    }
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new InvalidArgumentError(field, `must be a Date or a non-negative delay in ms, got ${value}`);
+    }
+    return new Date(this.currentUtcDateTime.getTime() + value);
+  }
+
+  /** Runs attempts until one succeeds or the policy gives up; delays are durable timers. */
+  private withRetry<O>(
+    policy: RetryPolicy,
+    name: string,
+    first: () => DurableTask<O>,
+    origin: { kind: 'activityRetry'; taskExecutionId: string } | { kind: 'childWorkflowRetry'; instanceId: string },
+    next: () => DurableTask<O> = first,
+  ): DurableTask<O> {
+    const result = new DurableTask<O>();
+    const firstAttemptAt = this.currentUtcDateTime;
+    const run = async () => {
+      let task = first();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await task;
+        } catch (error) {
+          if (!(error instanceof TaskFailedError)) throw error;
+          const delay = nextRetryDelayMs(policy, attempt, firstAttemptAt, this.currentUtcDateTime, error);
+          if (delay <= 0) throw error;
+          const id = this.x.nextSequenceNumber();
+          const fireAt = new Date(this.currentUtcDateTime.getTime() + delay);
+          await this.x.schedule<void>({ id, type: 'createTimer', fireAt, name: `${name}-retry`, origin }, 'timer', `${name}-retry`);
+          task = next();
+        }
+      }
+    };
+    run().then(
+      (value) => result.complete(value),
+      (error) => result.fail(error),
+    );
+    return result;
+  }
+}
+
+function validTags(tags: Record<string, string>): Record<string, string> {
+  if (typeof tags !== 'object' || tags === null) throw new InvalidArgumentError('tags', 'must be an object of strings');
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value !== 'string') throw new InvalidArgumentError(`tags.${key}`, `must be a string, got ${typeof value}`);
+  }
+  return { ...tags };
+}
