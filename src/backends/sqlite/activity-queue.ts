@@ -8,7 +8,7 @@ import { decodeEvent } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { deliverResult } from './instance-store.js';
+import { deliverResult, readStatus } from './instance-store.js';
 
 interface TaskRow {
   id: number;
@@ -46,7 +46,12 @@ function lost(item: ActivityWorkItem): LeaseLostError {
 
 export function completeActivity(sql: Statements, tx: TxContext, item: ActivityWorkItem, result: ActivityResultEvent): void {
   const deleted = sql.get('DELETE FROM activity_tasks WHERE id = ? AND lock_token = ?').run(Number(item.id), item.lockToken);
-  if (deleted.changes === 0) throw lost(item);
+  if (deleted.changes === 0) {
+    // Purging the instance deleted its tasks: the result is dropped, as for any vanished instance.
+    const taskGone = sql.get('SELECT 1 FROM activity_tasks WHERE id = ?').get(Number(item.id)) === undefined;
+    if (taskGone && !readStatus(sql, item.instanceId)) return;
+    throw lost(item);
+  }
   deliverResult(sql, tx, item.instanceId, result);
 }
 

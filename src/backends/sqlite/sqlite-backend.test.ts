@@ -10,6 +10,13 @@ import { SqliteBackend } from './sqlite-backend.js';
 import { LOCK, instanceUpdate, startEvent, turn } from './test-events.js';
 import { newEvent, type TaskScheduledEvent } from '../../protocol/history.js';
 import type { ActivityWorkItem, Backend } from '../backend.js';
+import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
+
+backendConformanceSuite('SqliteBackend', async () => {
+  const b = new SqliteBackend({ path: ':memory:' });
+  await b.init();
+  return b;
+});
 
 function task(i: number): TaskScheduledEvent {
   return newEvent('taskScheduled', new Date(), { eventId: i, name: 'act', taskExecutionId: `t${i}` });
