@@ -10,6 +10,7 @@ import {
   lockExpecting,
   lockWorkflow,
   raised,
+  sleep,
   startCompleted,
   startEvent,
   startRunning,
@@ -131,29 +132,59 @@ export function queryCases(makeBackend: MakeBackend): void {
 
   it('subscribe signals new workflow work, activity work and status changes until unsubscribed', () =>
     withBackend(makeBackend, async (backend) => {
-      const signals: BackendSignal[] = [];
-      const unsubscribe = backend.subscribe((signal) => signals.push(signal));
+      // Signals may arrive asynchronously (PostgreSQL NOTIFY), so each expectation waits for its signal.
+      const recorder = new SignalRecorder();
+      const unsubscribe = backend.subscribe((signal) => recorder.record(signal));
       // A failing listener must not break delivery to the others or the operation itself.
       const unsubscribeThrowing = backend.subscribe(() => {
         throw new Error('listener failure');
       });
-      const has = (predicate: (s: BackendSignal) => boolean) => signals.some(predicate);
       const start = startEvent('wf-1');
       await backend.createWorkflowInstance(start);
-      assert.ok(has((s) => s.kind === 'workflowWork'), 'workflowWork after createWorkflowInstance');
+      await recorder.waitFor((s) => s.kind === 'workflowWork', 'workflowWork after createWorkflowInstance');
       const item = await lockExpecting(backend, 'wf-1');
-      signals.length = 0;
+      recorder.clear();
       await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate(start), activityTasks: [taskScheduled(0)] }));
-      assert.ok(has((s) => s.kind === 'activityWork'), 'activityWork after a completion with tasks');
-      assert.ok(has((s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1'), 'statusChanged after PENDING -> RUNNING');
-      signals.length = 0;
+      await recorder.waitFor((s) => s.kind === 'activityWork', 'activityWork after a completion with tasks');
+      await recorder.waitFor((s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1', 'statusChanged after PENDING -> RUNNING');
+      recorder.clear();
       await backend.addWorkflowEvent('wf-1', raised('x'));
-      assert.ok(has((s) => s.kind === 'workflowWork'), 'workflowWork after addWorkflowEvent');
+      await recorder.waitFor((s) => s.kind === 'workflowWork', 'workflowWork after addWorkflowEvent');
       unsubscribe();
       unsubscribeThrowing();
-      signals.length = 0;
+      recorder.clear();
       await backend.addWorkflowEvent('wf-1', raised('y'));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.deepEqual(signals, []);
+      await sleep(150);
+      assert.deepEqual(recorder.signals, []);
     }));
+}
+
+class SignalRecorder {
+  readonly signals: BackendSignal[] = [];
+  private waiter: (() => void) | undefined;
+
+  record(signal: BackendSignal): void {
+    this.signals.push(signal);
+    this.waiter?.();
+  }
+
+  clear(): void {
+    this.signals.length = 0;
+  }
+
+  async waitFor(predicate: (signal: BackendSignal) => boolean, what: string, timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.signals.some(predicate)) {
+      const left = deadline - Date.now();
+      assert.ok(left > 0, `no signal: ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.waiter = undefined;
+    }
+  }
 }
