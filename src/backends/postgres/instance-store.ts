@@ -1,0 +1,205 @@
+// Instance rows, histories and inbox writes that are not part of a work item: creation, events from clients,
+// metadata, listing with keyset pagination, and purge.
+import type { Pool } from 'pg';
+import type { CreateReusePolicy, WorkflowPage, WorkflowQuery } from '../backend.js';
+import { FailedPreconditionError, InvalidArgumentError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
+import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
+import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
+
+/** SQL for when an event to an instance becomes visible: core/delivery eventVisibleAt, on the database clock. */
+export function visibleAtSql(i: string): string {
+  return `CASE WHEN ${i}.runtime_status = 'PENDING' AND ${i}.scheduled_start_at > now() THEN ${i}.scheduled_start_at ELSE now() END`;
+}
+
+const METADATA_COLUMNS =
+  'instance_id, name, runtime_status, created_at, last_updated_at, completed_at, started_at, scheduled_start_at, ' +
+  'execution_id, input, output, custom_status, failure_details, parent_instance_id, version, tags, warnings';
+
+interface MetadataRow {
+  instance_id: string;
+  name: string;
+  runtime_status: RuntimeStatus;
+  created_at: Date;
+  last_updated_at: Date;
+  completed_at: Date | null;
+  started_at: Date | null;
+  scheduled_start_at: Date | null;
+  execution_id: string;
+  input: string | null;
+  output: string | null;
+  custom_status: string | null;
+  failure_details: string | null;
+  parent_instance_id: string | null;
+  version: string | null;
+  tags: string | null;
+  warnings: string[];
+}
+
+function toMetadata(row: MetadataRow, includePayloads: boolean): WorkflowMetadata {
+  const m: WorkflowMetadata = {
+    instanceId: row.instance_id,
+    name: row.name,
+    runtimeStatus: row.runtime_status,
+    createdAt: row.created_at,
+    lastUpdatedAt: row.last_updated_at,
+    executionId: row.execution_id,
+  };
+  if (row.completed_at) m.completedAt = row.completed_at;
+  if (row.started_at) m.startedAt = row.started_at;
+  if (row.scheduled_start_at) m.scheduledStartAt = row.scheduled_start_at;
+  if (includePayloads) {
+    if (row.input !== null) m.input = row.input;
+    if (row.output !== null) m.output = row.output;
+    if (row.custom_status !== null) m.customStatus = row.custom_status;
+  }
+  if (row.failure_details !== null) m.failureDetails = JSON.parse(row.failure_details);
+  if (row.parent_instance_id !== null) m.parentInstanceId = row.parent_instance_id;
+  if (row.version !== null) m.version = row.version;
+  if (row.tags !== null) m.tags = JSON.parse(row.tags);
+  if (row.warnings.length > 0) m.warnings = row.warnings;
+  return m;
+}
+
+/**
+ * Inserts a PENDING instance and its ExecutionStarted into the inbox, unless the ID is taken.
+ * @returns false when an instance with that ID exists (nothing was written)
+ */
+export async function insertInstance(db: Queryable, t: Tables, event: ExecutionStartedEvent, visibleAt?: Date): Promise<boolean> {
+  const p = new Params();
+  const ref = event.workflowInstance;
+  const sql = `WITH ins AS (
+      INSERT INTO ${t.instances} (instance_id, execution_id, name, version, runtime_status, created_at, scheduled_start_at,
+                                  input, parent_instance_id, tags)
+      VALUES (${p.add(ref.instanceId)}, ${p.add(ref.executionId ?? '')}, ${p.add(event.name)}, ${p.add(event.version ?? null)},
+              'PENDING', ${p.add(event.timestamp)}, ${p.add(event.scheduledStartTimestamp ?? null)}, ${p.add(event.input ?? null)},
+              ${p.add(event.parentInstance?.workflowInstance?.instanceId ?? null)},
+              ${p.add(event.tags ? JSON.stringify(event.tags) : null)})
+      ON CONFLICT (instance_id) DO NOTHING
+      RETURNING instance_id)
+    INSERT INTO ${t.inbox} (instance_id, event, visible_at)
+    SELECT instance_id, ${p.add(encodeEvent(event))}, coalesce(${p.add(visibleAt ?? event.scheduledStartTimestamp ?? null)}::timestamptz, now())
+    FROM ins RETURNING seq`;
+  const result = await db.query(sql, p.values);
+  return result.rows.length === 1;
+}
+
+/** Deletes an instance with its history, inbox and tasks. */
+export async function deleteInstanceRows(db: Queryable, t: Tables, instanceId: string): Promise<void> {
+  await db.query(
+    `WITH h AS (DELETE FROM ${t.history} WHERE instance_id = $1),
+          e AS (DELETE FROM ${t.inbox} WHERE instance_id = $1),
+          k AS (DELETE FROM ${t.tasks} WHERE instance_id = $1)
+     DELETE FROM ${t.instances} WHERE instance_id = $1`,
+    [instanceId],
+  );
+}
+
+async function statusOf(db: Queryable, t: Tables, instanceId: string, forUpdate: boolean): Promise<RuntimeStatus | undefined> {
+  const lock = forUpdate ? ' FOR UPDATE' : '';
+  const result = await db.query<{ runtime_status: RuntimeStatus }>(
+    `SELECT runtime_status FROM ${t.instances} WHERE instance_id = $1${lock}`,
+    [instanceId],
+  );
+  return result.rows[0]?.runtime_status;
+}
+
+export async function createInstance(
+  pool: Pool,
+  t: Tables,
+  event: ExecutionStartedEvent,
+  reuse: CreateReusePolicy,
+): Promise<void> {
+  const instanceId = event.workflowInstance.instanceId;
+  if (reuse === 'error') {
+    if (await insertInstance(pool, t, event)) return;
+    throw new WorkflowAlreadyExistsError(instanceId, await statusOf(pool, t, instanceId, false));
+  }
+  await inTransaction(pool, async (client) => {
+    const existing = await statusOf(client, t, instanceId, true);
+    if (existing !== undefined) {
+      if (!isTerminalStatus(existing)) throw new WorkflowAlreadyExistsError(instanceId, existing);
+      await deleteInstanceRows(client, t, instanceId);
+    }
+    if (!(await insertInstance(client, t, event))) throw new WorkflowAlreadyExistsError(instanceId);
+  });
+}
+
+export async function addEvent(pool: Pool, t: Tables, instanceId: string, event: HistoryEvent): Promise<void> {
+  const result = await pool.query(
+    `INSERT INTO ${t.inbox} (instance_id, event, visible_at)
+     SELECT i.instance_id, $2, ${visibleAtSql('i')} FROM ${t.instances} i WHERE i.instance_id = $1`,
+    [instanceId, encodeEvent(event)],
+  );
+  if (result.rowCount !== 1) throw new WorkflowNotFoundError(instanceId);
+}
+
+export async function getHistory(pool: Pool, t: Tables, instanceId: string, fromIndex: number): Promise<HistoryEvent[]> {
+  const result = await pool.query<{ event: string }>(
+    `SELECT event FROM ${t.history} WHERE instance_id = $1 AND seq >= $2 ORDER BY seq`,
+    [instanceId, fromIndex],
+  );
+  return result.rows.map((row) => decodeEvent(row.event));
+}
+
+export async function getMetadata(pool: Pool, t: Tables, instanceId: string): Promise<WorkflowMetadata | undefined> {
+  const result = await pool.query<MetadataRow>(`SELECT ${METADATA_COLUMNS} FROM ${t.instances} WHERE instance_id = $1`, [instanceId]);
+  const row = result.rows[0];
+  return row ? toMetadata(row, true) : undefined;
+}
+
+function encodeToken(createdAt: Date, instanceId: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), instanceId])).toString('base64url');
+}
+
+function decodeToken(token: string): [Date, string] {
+  try {
+    const [createdAt, instanceId] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string];
+    const date = new Date(createdAt);
+    if (typeof instanceId === 'string' && !Number.isNaN(date.getTime())) return [date, instanceId];
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
+}
+
+/** Instances ordered by (createdAt, instanceId); the token is the last row's key. */
+export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
+  const pageSize = query.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
+  const p = new Params();
+  const where: string[] = [];
+  if (query.statuses && query.statuses.length > 0) where.push(`runtime_status = ANY(${p.add(query.statuses)}::text[])`);
+  if (query.name !== undefined) where.push(`name = ${p.add(query.name)}`);
+  if (query.instanceIdPrefix) where.push(`starts_with(instance_id, ${p.add(query.instanceIdPrefix)})`);
+  if (query.createdFrom) where.push(`created_at >= ${p.add(query.createdFrom)}`);
+  if (query.createdTo) where.push(`created_at <= ${p.add(query.createdTo)}`);
+  if (query.continuationToken) {
+    const [createdAt, instanceId] = decodeToken(query.continuationToken);
+    where.push(`(created_at, instance_id) > (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
+  }
+  const sql =
+    `SELECT ${METADATA_COLUMNS} FROM ${t.instances}` +
+    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY created_at, instance_id LIMIT ${p.add(pageSize + 1)}`;
+  const result = await pool.query<MetadataRow>(sql, p.values);
+  const rows = result.rows.slice(0, pageSize);
+  const page: WorkflowPage = { instances: rows.map((row) => toMetadata(row, query.includePayloads ?? false)) };
+  const last = rows[rows.length - 1];
+  if (result.rows.length > pageSize && last) page.continuationToken = encodeToken(last.created_at, last.instance_id);
+  return page;
+}
+
+export async function purgeInstance(pool: Pool, t: Tables, instanceId: string): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const status = await statusOf(client, t, instanceId, true);
+    if (status === undefined) return false;
+    if (!isTerminalStatus(status)) {
+      throw new FailedPreconditionError(`cannot purge workflow instance '${instanceId}': it is ${status}, not terminal`);
+    }
+    await deleteInstanceRows(client, t, instanceId);
+    return true;
+  });
+}

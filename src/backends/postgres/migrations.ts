@@ -1,0 +1,125 @@
+// Versioned schema of the PostgreSQL backend. init() applies the missing versions under a transaction-scoped
+// advisory lock, so several processes starting at once migrate exactly once; a newer unknown version is refused.
+import type { Pool } from 'pg';
+import { DurableTaskError } from '../../errors.js';
+import { channelOf, inTransaction, quoteIdent, quoteLiteral, tablesOf, type Tables } from './queries.js';
+
+/** Each entry is one schema version: the statements that bring version i to i + 1. */
+function migrationSteps(t: Tables, schema: string): string[][] {
+  const channel = quoteLiteral(channelOf(schema));
+  // Sessions with `durabletask.notify = off` (backends created with notify: false) send no NOTIFY.
+  const notifyOn = `coalesce(current_setting('durabletask.notify', true), 'on') <> 'off'`;
+  return [
+    [
+      `CREATE TABLE ${t.instances} (
+        instance_id text PRIMARY KEY,
+        execution_id text NOT NULL,
+        name text NOT NULL,
+        version text,
+        runtime_status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        last_updated_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        completed_at timestamptz,
+        scheduled_start_at timestamptz,
+        input text,
+        output text,
+        custom_status text,
+        failure_details text,
+        parent_instance_id text,
+        tags text,
+        warnings text[] NOT NULL DEFAULT '{}',
+        history_length integer NOT NULL DEFAULT 0,
+        locked_by text,
+        lock_token text,
+        lock_expires_at timestamptz
+      )`,
+      `CREATE INDEX instances_created ON ${t.instances} (created_at, instance_id)`,
+      `CREATE INDEX instances_status ON ${t.instances} (runtime_status)`,
+      `CREATE TABLE ${t.history} (
+        instance_id text NOT NULL,
+        seq integer NOT NULL,
+        event text NOT NULL,
+        PRIMARY KEY (instance_id, seq)
+      )`,
+      // The inbox holds events to instances: new events, timers (visible at fireAt), messages, start events.
+      `CREATE TABLE ${t.inbox} (
+        seq bigserial PRIMARY KEY,
+        instance_id text NOT NULL,
+        event text NOT NULL,
+        visible_at timestamptz NOT NULL DEFAULT now(),
+        dequeue_count integer NOT NULL DEFAULT 0
+      )`,
+      `CREATE INDEX inbox_visible ON ${t.inbox} (visible_at, seq)`,
+      `CREATE INDEX inbox_instance ON ${t.inbox} (instance_id, seq)`,
+      // A task can be locked when visible_at <= now(); a lock moves visible_at to the lease expiry.
+      `CREATE TABLE ${t.tasks} (
+        id bigserial PRIMARY KEY,
+        instance_id text NOT NULL,
+        event text NOT NULL,
+        visible_at timestamptz NOT NULL DEFAULT now(),
+        dequeue_count integer NOT NULL DEFAULT 0,
+        locked_by text,
+        lock_token text
+      )`,
+      `CREATE INDEX tasks_visible ON ${t.tasks} (visible_at, id)`,
+      `CREATE INDEX tasks_instance ON ${t.tasks} (instance_id)`,
+      // NOTIFY from triggers: every writer (any process, any code path) wakes the listeners, inside its transaction.
+      `CREATE FUNCTION ${t.schema}.notify_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${notifyOn} AND EXISTS (SELECT 1 FROM new_rows WHERE visible_at <= now()) THEN
+          PERFORM pg_notify(${channel}, 'w');
+        END IF;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER inbox_notify AFTER INSERT ON ${t.inbox}
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.notify_inbox()`,
+      `CREATE FUNCTION ${t.schema}.notify_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${notifyOn} AND EXISTS (SELECT 1 FROM new_rows) THEN
+          PERFORM pg_notify(${channel}, 'a');
+        END IF;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER tasks_notify AFTER INSERT ON ${t.tasks}
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.notify_tasks()`,
+      `CREATE FUNCTION ${t.schema}.notify_status() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${notifyOn} THEN
+          PERFORM pg_notify(${channel}, 's:' || NEW.instance_id);
+        END IF;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER instances_status_insert AFTER INSERT ON ${t.instances}
+        FOR EACH ROW EXECUTE FUNCTION ${t.schema}.notify_status()`,
+      `CREATE TRIGGER instances_status_update AFTER UPDATE OF runtime_status ON ${t.instances}
+        FOR EACH ROW WHEN (OLD.runtime_status IS DISTINCT FROM NEW.runtime_status)
+        EXECUTE FUNCTION ${t.schema}.notify_status()`,
+    ],
+  ];
+}
+
+/** Creates or migrates the schema; safe to run from many processes at once. */
+export async function migrate(pool: Pool, schema: string): Promise<void> {
+  const t = tablesOf(schema);
+  const steps = migrationSteps(t, schema);
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`durabletask-migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${t.version} (version integer NOT NULL)`);
+    const found = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.version}`);
+    const current = found.rows[0]?.version ?? 0;
+    if (current > steps.length) {
+      throw new DurableTaskError(
+        'FAILED_PRECONDITION',
+        `PostgreSQL schema '${schema}' is at version ${current}, newer than version ${steps.length} known to this ` +
+          `durabletask-ts; upgrade durabletask-ts or use another schema`,
+      );
+    }
+    for (let version = current; version < steps.length; version++) {
+      for (const statement of steps[version]!) await client.query(statement);
+    }
+    if (current === 0) await client.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [steps.length]);
+    else if (current < steps.length) await client.query(`UPDATE ${t.version} SET version = $1`, [steps.length]);
+  });
+}

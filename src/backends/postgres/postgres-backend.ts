@@ -1,0 +1,214 @@
+// PostgreSQL backend for scale-out: many worker processes on many hosts share one database schema.
+// Leases and visibility use the DATABASE clock (now()) everywhere, so hosts with skewed clocks agree on
+// who holds a lease and when a timer is due; only instants computed by the engine (fireAt, scheduled
+// start, createdAt) come from the caller. Wake-ups travel by LISTEN/NOTIFY between processes.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type {
+  ActivityResultEvent,
+  ActivityWorkItem,
+  Backend,
+  BackendSignal,
+  CreateReusePolicy,
+  LockOptions,
+  WorkflowLockOptions,
+  WorkflowPage,
+  WorkflowQuery,
+  WorkflowTurnResult,
+  WorkflowWorkItem,
+} from '../backend.js';
+import { InvalidArgumentError, UnavailableError } from '../../errors.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
+import type { WorkflowMetadata } from '../../protocol/metadata.js';
+import { abandonActivity, completeActivity, lockActivity, renewActivity } from './activity-queue.js';
+import { addEvent, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
+import { migrate } from './migrations.js';
+import { Notifier } from './notifier.js';
+import { channelOf, tablesOf, type Tables } from './queries.js';
+import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow } from './workflow-queue.js';
+
+export interface PostgresBackendOptions {
+  /** e.g. `postgres://user@host:5432/db`. */
+  connectionString: string;
+  /** PostgreSQL schema holding the tables; one schema is one task hub. @default 'durabletask' */
+  schema?: string;
+  /** Connections in the pool (the LISTEN connection is extra). @default 10 */
+  poolSize?: number;
+  /** LISTEN/NOTIFY wake-ups across processes; when false, subscribe() only sees this object's own writes. @default true */
+  notify?: boolean;
+  /** application_name of every connection of this object (shows in pg_stat_activity). @default 'durabletask-<random>' */
+  applicationName?: string;
+  /** Receives connection errors that are not thrown to a caller (idle pool clients, the listener). */
+  onError?: (err: Error) => void;
+}
+
+export class PostgresBackend implements Backend {
+  readonly schema: string;
+  readonly applicationName: string;
+  readonly channel: string;
+  private readonly pool: pg.Pool;
+  private readonly tables: Tables;
+  private readonly notifier: Notifier | undefined;
+  private readonly listeners = new Set<(signal: BackendSignal) => void>();
+  private closed = false;
+
+  constructor(private readonly options: PostgresBackendOptions) {
+    if (!options.connectionString) throw new InvalidArgumentError('connectionString', 'is required');
+    this.schema = options.schema ?? 'durabletask';
+    if (this.schema.length === 0 || Buffer.byteLength(this.schema) > 63) {
+      throw new InvalidArgumentError('schema', 'must be 1 to 63 bytes long');
+    }
+    this.applicationName = options.applicationName ?? `durabletask-${randomUUID().slice(0, 8)}`;
+    this.channel = channelOf(this.schema);
+    this.tables = tablesOf(this.schema);
+    const notify = options.notify ?? true;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      application_name: this.applicationName,
+      // Triggers skip NOTIFY in sessions that set this (see migrations.ts).
+      ...(notify ? {} : { options: '-c durabletask.notify=off' }),
+    });
+    // An idle client whose connection dies emits 'error' on the pool; without a handler that kills the process.
+    this.pool.on('error', (err) => options.onError?.(err));
+    this.notifier = notify
+      ? new Notifier({
+          connectionString: options.connectionString,
+          applicationName: this.applicationName,
+          channel: this.channel,
+          emit: (signal) => this.emit(signal),
+          onError: (err) => options.onError?.(err),
+        })
+      : undefined;
+  }
+
+  /** How many times the LISTEN connection was (re-)established. */
+  get listenerConnects(): number {
+    return this.notifier?.connects ?? 0;
+  }
+
+  async init(): Promise<void> {
+    this.assertOpen();
+    await migrate(this.pool, this.schema);
+    await this.notifier?.start();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.notifier?.close();
+    await this.pool.end();
+  }
+
+  async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
+    this.assertOpen();
+    await createInstance(this.pool, this.tables, event, options?.reuse ?? 'error');
+    this.emitLocal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId });
+    this.emitLocal({ kind: 'workflowWork' });
+  }
+
+  async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
+    this.assertOpen();
+    await addEvent(this.pool, this.tables, instanceId, event);
+    this.emitLocal({ kind: 'workflowWork' });
+  }
+
+  async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+    this.assertOpen();
+    return lockWorkflow(this.pool, this.tables, options);
+  }
+
+  async getWorkflowHistory(instanceId: string, fromIndex?: number): Promise<HistoryEvent[]> {
+    this.assertOpen();
+    return getHistory(this.pool, this.tables, instanceId, fromIndex ?? 0);
+  }
+
+  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+    this.assertOpen();
+    await completeWorkflow(this.pool, this.tables, item, result);
+    if (!this.notifier) this.emitTurnLocally(item.instanceId, result);
+  }
+
+  async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
+    this.assertOpen();
+    await abandonWorkflow(this.pool, this.tables, item, options?.delayMs ?? 0, this.notifier ? this.channel : undefined);
+    if (!options?.delayMs) this.emitLocal({ kind: 'workflowWork' });
+  }
+
+  async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
+    this.assertOpen();
+    return renewWorkflow(this.pool, this.tables, item, leaseMs);
+  }
+
+  async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
+    this.assertOpen();
+    return lockActivity(this.pool, this.tables, options);
+  }
+
+  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+    this.assertOpen();
+    await completeActivity(this.pool, this.tables, item, result);
+    this.emitLocal({ kind: 'workflowWork' });
+  }
+
+  async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
+    this.assertOpen();
+    await abandonActivity(this.pool, this.tables, item, options?.delayMs ?? 0, this.notifier ? this.channel : undefined);
+    if (!options?.delayMs) this.emitLocal({ kind: 'activityWork' });
+  }
+
+  async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
+    this.assertOpen();
+    return renewActivity(this.pool, this.tables, item, leaseMs);
+  }
+
+  async getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined> {
+    this.assertOpen();
+    return getMetadata(this.pool, this.tables, instanceId);
+  }
+
+  async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
+    this.assertOpen();
+    return listInstances(this.pool, this.tables, query);
+  }
+
+  async purgeWorkflow(instanceId: string): Promise<boolean> {
+    this.assertOpen();
+    return purgeInstance(this.pool, this.tables, instanceId);
+  }
+
+  subscribe(listener: (signal: BackendSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private emit(signal: BackendSignal): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(signal);
+      } catch (err) {
+        this.options.onError?.(err as Error);
+      }
+    }
+  }
+
+  /** Without LISTEN (notify: false) this object tells its own subscribers about its own writes. */
+  private emitLocal(signal: BackendSignal): void {
+    if (!this.notifier) this.emit(signal);
+  }
+
+  private emitTurnLocally(instanceId: string, result: WorkflowTurnResult): void {
+    if (result.instance) this.emit({ kind: 'statusChanged', instanceId });
+    if (result.activityTasks.length > 0) this.emit({ kind: 'activityWork' });
+    if (result.messages.length > 0 || result.timers.some((timer) => timer.visibleAt.getTime() <= Date.now())) {
+      this.emit({ kind: 'workflowWork' });
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new UnavailableError('the PostgreSQL backend is closed');
+  }
+}

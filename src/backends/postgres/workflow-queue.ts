@@ -1,0 +1,122 @@
+// Workflow work items: an instance leased with a per-lock token and expiry (database clock), its visible inbox
+// events, and the one-transaction commit of a turn guarded by that token.
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import { LeaseLostError } from '../../errors.js';
+import { decodeEvent } from '../../protocol/codec.js';
+import { Params, quoteLiteral, type Tables } from './queries.js';
+import { commitTurn } from './turn-commit.js';
+
+/** What the backend keeps in WorkflowWorkItem.handle: the inbox rows this lock delivered. */
+export interface WorkflowHandle {
+  inboxSeqs: string[];
+}
+
+interface LockRow {
+  instance_id: string;
+  history_length: number;
+  lock_expires_at: Date;
+  seq: string | null;
+  event: string | null;
+  dequeue_count: number | null;
+}
+
+export function leaseSql(p: Params, leaseMs: number): string {
+  return `now() + ${p.add(leaseMs)}::double precision * interval '1 millisecond'`;
+}
+
+/**
+ * One statement: pick the instance with the oldest visible inbox event whose lease is free or expired
+ * (SKIP LOCKED so concurrent lockers never wait on each other), lease it, and mark its visible events delivered.
+ */
+export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+  // The statement's snapshot can predate a commit that consumed the picked instance's inbox: then it leases an
+  // instance with no events left. Release that lease and look again with a fresh snapshot.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await tryLockWorkflow(pool, t, options);
+    if (!item || item.newEvents.length > 0) return item;
+    await pool.query(`UPDATE ${t.instances} SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
+      WHERE instance_id = $1 AND lock_token = $2`, [item.instanceId, item.lockToken]);
+  }
+  return undefined;
+}
+
+async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+  const p = new Params();
+  const token = randomUUID();
+  const sql = `WITH picked AS (
+      SELECT i.instance_id FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
+      WHERE e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
+      ORDER BY e.visible_at, e.seq LIMIT 1
+      FOR NO KEY UPDATE OF i SKIP LOCKED
+    ), inst AS (
+      UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(options.lockedBy)},
+        lock_expires_at = ${leaseSql(p, options.leaseMs)}
+      FROM picked WHERE i.instance_id = picked.instance_id
+      RETURNING i.instance_id, i.history_length, i.lock_expires_at
+    ), ev AS (
+      UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1
+      WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN inst ON e2.instance_id = inst.instance_id
+                      WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(options.maxEvents ?? 1000)})
+      RETURNING e.seq, e.event, e.dequeue_count
+    )
+    SELECT inst.instance_id, inst.history_length, inst.lock_expires_at, ev.seq, ev.event, ev.dequeue_count
+    FROM inst LEFT JOIN ev ON true ORDER BY ev.seq`;
+  const result = await pool.query<LockRow>(sql, p.values);
+  const first = result.rows[0];
+  if (!first) return undefined;
+  const rows = result.rows.filter((row) => row.seq !== null);
+  const handle: WorkflowHandle = { inboxSeqs: rows.map((row) => row.seq!) };
+  return {
+    instanceId: first.instance_id,
+    lockToken: token,
+    lockedUntil: first.lock_expires_at,
+    newEvents: rows.map((row) => decodeEvent(row.event!)),
+    historyLength: first.history_length,
+    retryCount: Math.max(0, ...rows.map((row) => row.dequeue_count! - 1)),
+    handle,
+  };
+}
+
+function handleOf(item: WorkflowWorkItem): WorkflowHandle {
+  const handle = item.handle as WorkflowHandle | undefined;
+  if (!handle || !Array.isArray(handle.inboxSeqs)) throw new LeaseLostError(`workflow '${item.instanceId}' (foreign work item)`);
+  return handle;
+}
+
+export async function completeWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+  await commitTurn(pool, t, { instanceId: item.instanceId, lockToken: item.lockToken, inboxSeqs: handleOf(item).inboxSeqs }, result);
+}
+
+/** Releases the lease and makes the delivered events visible again after delayMs. */
+export async function abandonWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, delayMs: number, channel: string | undefined): Promise<void> {
+  const p = new Params();
+  const delay = Math.max(0, delayMs);
+  const sql = `WITH rel AS (
+      UPDATE ${t.instances} SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
+      WHERE instance_id = ${p.add(item.instanceId)} AND lock_token = ${p.add(item.lockToken)}
+      RETURNING instance_id
+    ), ev AS (
+      UPDATE ${t.inbox} SET visible_at = ${leaseSql(p, delay)}
+      WHERE instance_id IN (SELECT instance_id FROM rel) AND seq = ANY(${p.add(handleOf(item).inboxSeqs)}::bigint[])
+    )
+    SELECT count(*)::int AS released,
+      bool_or(${delay === 0 && channel ? `pg_notify(${quoteLiteral(channel)}, 'w') IS NULL` : 'false'}) AS notified
+    FROM rel`;
+  const result = await pool.query<{ released: number }>(sql, p.values);
+  if (result.rows[0]?.released !== 1) throw new LeaseLostError(`workflow '${item.instanceId}'`);
+}
+
+export async function renewWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, leaseMs: number): Promise<void> {
+  const p = new Params();
+  const result = await pool.query<{ lock_expires_at: Date }>(
+    `UPDATE ${t.instances} SET lock_expires_at = ${leaseSql(p, leaseMs)}
+     WHERE instance_id = ${p.add(item.instanceId)} AND lock_token = ${p.add(item.lockToken)}
+     RETURNING lock_expires_at`,
+    p.values,
+  );
+  const row = result.rows[0];
+  if (!row) throw new LeaseLostError(`workflow '${item.instanceId}'`);
+  item.lockedUntil = row.lock_expires_at;
+}
