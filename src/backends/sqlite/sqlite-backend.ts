@@ -19,7 +19,7 @@ import type {
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { DurableTaskError, FailedPreconditionError } from '../../errors.js';
-import { GroupCommitter, type WriteOp } from './group-commit.js';
+import { GroupCommitter, type TxContext } from './group-commit.js';
 import { Statements } from './statements.js';
 import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
 import { retryBusy } from './busy.js';
@@ -104,6 +104,7 @@ export class SqliteBackend implements Backend {
       }
       throw error;
     }
+    // FULL by default: a turn acknowledged to the worker must survive power loss (see the option's doc).
     db.pragma(`synchronous = ${this.options.synchronous ?? 'FULL'}`);
     db.exec('BEGIN IMMEDIATE');
     try {
@@ -129,7 +130,7 @@ export class SqliteBackend implements Backend {
     return this.open;
   }
 
-  private write<T>(op: (sql: Statements, ...rest: Parameters<WriteOp<T>>) => T): Promise<T> {
+  private write<T>(op: (sql: Statements, tx: TxContext) => T): Promise<T> {
     const { sql, committer } = this.opened;
     return committer.run((tx) => op(sql, tx));
   }
