@@ -60,7 +60,7 @@ describe('MemoryBackend specifics', () => {
     }
     assert.equal(results, 10_000);
     assert.equal((await backend.getWorkflowHistory('fan')).length, 20_001);
-    assert.ok(performance.now() - began < 3000, `took ${Math.round(performance.now() - began)} ms`);
+    assert.ok(performance.now() - began < 6000, `took ${Math.round(performance.now() - began)} ms`);
   });
 
   it('locks 10,000 ready instances in creation order', async () => {
@@ -72,7 +72,7 @@ describe('MemoryBackend specifics', () => {
       assert.equal(item?.instanceId, `wf-${i}`);
     }
     assert.equal(await backend.lockWorkflowWorkItem(LOCK), undefined);
-    assert.ok(performance.now() - began < 2000);
+    assert.ok(performance.now() - began < 5000);
   });
 
   it('wakes subscribers when a timer becomes due, without being polled', async () => {

@@ -1,6 +1,6 @@
 // The in-process backend: Maps and heaps, no I/O. For tests, demos and the examples; every operation is
-// atomic because it runs synchronously between awaits. Events are deep-copied in and out (structuredClone
-// keeps Dates) so that callers never alias stored state.
+// atomic because it runs synchronously between awaits. Events and rows are deep-copied in and out (Dates
+// kept) so that callers never alias stored state.
 import { eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -22,6 +22,7 @@ import type {
 } from '../backend.js';
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
 import { ActivityQueue } from './activity-queue.js';
+import { copyData } from './copy-data.js';
 import { InstanceTable, type InstanceState } from './instance-table.js';
 import { listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
@@ -38,7 +39,7 @@ export class MemoryBackend implements Backend {
   }
 
   async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
-    const start = structuredClone(event);
+    const start = copyData(event);
     const instanceId = start.workflowInstance.instanceId;
     const existing = this.instances.get(instanceId);
     if (existing) {
@@ -55,7 +56,7 @@ export class MemoryBackend implements Backend {
   async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
     const inst = this.instances.get(instanceId);
     if (!inst) throw new WorkflowNotFoundError(instanceId);
-    this.enqueueEvent(inst, structuredClone(event), undefined);
+    this.enqueueEvent(inst, copyData(event), undefined);
     this.signals.emit({ kind: 'workflowWork' });
   }
 
@@ -69,20 +70,20 @@ export class MemoryBackend implements Backend {
       instanceId: inst.record.instanceId,
       lockToken: inst.lockToken!,
       lockedUntil: new Date(inst.lockedUntil),
-      newEvents: batch.map((entry) => structuredClone(entry.event)),
+      newEvents: batch.map((entry) => copyData(entry.event)),
       historyLength: inst.history.length,
       retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
     };
   }
 
   async getWorkflowHistory(instanceId: string, fromIndex = 0): Promise<HistoryEvent[]> {
-    return structuredClone(this.instances.get(instanceId)?.history.slice(fromIndex) ?? []);
+    return copyData(this.instances.get(instanceId)?.history.slice(fromIndex) ?? []);
   }
 
   async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
     const inst = this.heldInstance(item);
-    // Copy first: a clone that throws must leave the store untouched.
-    const turn = structuredClone(result);
+    // Copy first, before any change: the turn must never alias the caller's objects.
+    const turn = copyData(result);
     const nowMs = Date.now();
     const now = new Date(nowMs);
     const before = inst.record.runtimeStatus;
@@ -123,7 +124,7 @@ export class MemoryBackend implements Backend {
       instanceId: task.instanceId,
       lockToken: task.lockToken!,
       lockedUntil: new Date(task.availableAt),
-      event: structuredClone(task.event),
+      event: copyData(task.event),
       retryCount: task.dequeueCount - 1,
     };
   }
@@ -135,7 +136,7 @@ export class MemoryBackend implements Backend {
       if (!this.activities.get(item.id) && !this.instances.get(item.instanceId)) return;
       throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
     }
-    const event = structuredClone(result);
+    const event = copyData(result);
     this.activities.delete(task);
     const inst = this.instances.get(task.instanceId);
     if (!inst) return;
@@ -157,12 +158,12 @@ export class MemoryBackend implements Backend {
 
   async getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined> {
     const inst = this.instances.get(instanceId);
-    return inst && structuredClone(inst.record);
+    return inst && copyData(inst.record);
   }
 
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
-    return structuredClone(listInstances(records, query));
+    return copyData(listInstances(records, query));
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {
