@@ -17,3 +17,5 @@ export { Worker, type WorkerOptions } from './runtime/worker.js';
 export { Client, type ClientOptions, type ScheduleOptions, type WorkflowStatePage } from './runtime/client.js';
 export type { WorkflowState } from './runtime/workflow-state.js';
 export type { Logger } from './runtime/logger.js';
+export { MemoryBackend } from './backends/memory/memory-backend.js';
+export { SqliteBackend, type SqliteBackendOptions } from './backends/sqlite/sqlite-backend.js';
