@@ -17,10 +17,15 @@ interface TaskRow {
   dequeue_count: number;
 }
 
+const NEXT_TASK = 'SELECT id, instance_id, event, dequeue_count FROM activity_tasks WHERE available_at <= ? ORDER BY available_at LIMIT 1';
+
+/** Whether a task can be locked now (a read, outside any transaction). */
+export function hasActivityWork(sql: Statements, now: number): boolean {
+  return sql.get(NEXT_TASK).get(now) !== undefined;
+}
+
 export function lockActivity(sql: Statements, tx: TxContext, options: LockOptions): ActivityWorkItem | undefined {
-  const row = sql
-    .get('SELECT id, instance_id, event, dequeue_count FROM activity_tasks WHERE available_at <= ? ORDER BY available_at LIMIT 1')
-    .get(tx.now) as TaskRow | undefined;
+  const row = sql.get(NEXT_TASK).get(tx.now) as TaskRow | undefined;
   if (!row) return undefined;
   const lockToken = randomUUID();
   const until = tx.now + options.leaseMs;

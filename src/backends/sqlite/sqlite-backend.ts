@@ -24,8 +24,8 @@ import { Statements } from './statements.js';
 import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
 import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
-import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow } from './workflow-queue.js';
-import { abandonActivity, completeActivity, lockActivity, renewActivity } from './activity-queue.js';
+import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
+import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
 import { listInstances, readHistory, readMetadata } from './queries.js';
 
 export interface SqliteBackendOptions {
@@ -148,7 +148,9 @@ export class SqliteBackend implements Backend {
     return this.write((sql, tx) => addEvent(sql, tx, instanceId, event));
   }
 
-  lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+  async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+    // An idle poll is a read: it never takes the write lock that other processes' commits need.
+    if (!(await this.read((sql) => hasWorkflowWork(sql, Date.now())))) return undefined;
     return this.write((sql, tx) => lockWorkflow(sql, tx, options));
   }
 
@@ -168,7 +170,8 @@ export class SqliteBackend implements Backend {
     item.lockedUntil = await this.write((sql, tx) => renewWorkflow(sql, tx, item, leaseMs));
   }
 
-  lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
+  async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
+    if (!(await this.read((sql) => hasActivityWork(sql, Date.now())))) return undefined;
     return this.write((sql, tx) => lockActivity(sql, tx, options));
   }
 

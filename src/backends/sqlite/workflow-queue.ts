@@ -33,16 +33,19 @@ interface InboxRow {
   dequeue_count: number;
 }
 
+const CANDIDATE = `SELECT instance_id, history_length FROM instances
+  WHERE next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
+  ORDER BY next_visible_at LIMIT 1`;
+
+/** Whether some unlocked instance has visible inbox events (a read, outside any transaction). */
+export function hasWorkflowWork(sql: Statements, now: number): boolean {
+  return sql.get(CANDIDATE).get(now, now) !== undefined;
+}
+
 export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
   // A candidate whose cached next_visible_at is stale finds no rows; repair it and try the next one.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const candidate = sql
-      .get(
-        `SELECT instance_id, history_length FROM instances
-         WHERE next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
-         ORDER BY next_visible_at LIMIT 1`,
-      )
-      .get(tx.now, tx.now) as { instance_id: string; history_length: number } | undefined;
+    const candidate = sql.get(CANDIDATE).get(tx.now, tx.now) as { instance_id: string; history_length: number } | undefined;
     if (!candidate) return undefined;
     const item = lockInstance(sql, tx, candidate.instance_id, candidate.history_length, options);
     if (item) return item;
