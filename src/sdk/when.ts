@@ -1,5 +1,6 @@
 // Composing durable tasks. Both settle in history order because the executor settles one task per event.
 import { DurableTask } from '../core/executor/durable-task.js';
+import { InvalidArgumentError } from '../errors.js';
 
 type Awaited2<T> = T extends PromiseLike<infer U> ? U : T;
 
@@ -13,14 +14,19 @@ export function whenAll<T extends readonly PromiseLike<unknown>[]>(tasks: T): Du
   return all;
 }
 
-/** Completes with the first task to settle (completed or failed): the winner itself, so its result can be read. */
-export function whenAny<T extends PromiseLike<unknown>>(tasks: readonly T[]): DurableTask<T> {
-  const any = new DurableTask<T>();
-  for (const task of tasks) {
+/**
+ * Completes with the index of the first task to settle, completed or failed (it never rejects); read the winner
+ * with `await tasks[index]`. It cannot complete with the task itself: awaiting a promise that resolves to a
+ * thenable (every durable task is one) yields that task's value instead, and rejects when the winner failed.
+ */
+export function whenAny(tasks: readonly PromiseLike<unknown>[]): DurableTask<number> {
+  if (tasks.length === 0) throw new InvalidArgumentError('tasks', 'whenAny needs at least one task');
+  const any = new DurableTask<number>();
+  tasks.forEach((task, index) => {
     task.then(
-      () => any.complete(task),
-      () => any.complete(task),
+      () => any.complete(index),
+      () => any.complete(index),
     );
-  }
+  });
   return any;
 }
