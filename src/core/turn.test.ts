@@ -1,0 +1,124 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { newEvent, type HistoryEvent } from '../protocol/history.js';
+import type { WorkflowAction } from '../protocol/actions.js';
+import { newRuntimeState, stateFromHistory } from './runtime-state.js';
+import { runTurn, type TurnExecutor, type TurnRequest } from './turn.js';
+
+const t0 = new Date('2026-01-01T00:00:00Z');
+const ctx = { now: t0, newId: () => 'new-exec' };
+
+const start = (instanceId = 'i') => newEvent('executionStarted', t0, { name: 'wf', workflowInstance: { instanceId, executionId: 'e1' } });
+
+function replying(...turns: WorkflowAction[][]): { execute: TurnExecutor; requests: TurnRequest[] } {
+  const requests: TurnRequest[] = [];
+  return {
+    requests,
+    execute: async (request) => {
+      requests.push({ ...request, newEvents: [...request.newEvents] });
+      return { actions: turns[requests.length - 1] ?? [] };
+    },
+  };
+}
+
+describe('runTurn', () => {
+  it('prepends WorkflowStarted, executes, and commits the new events and action events', async () => {
+    const { execute, requests } = replying([{ id: 0, type: 'scheduleTask', name: 'a', taskExecutionId: 't' }]);
+    const outcome = await runTurn(newRuntimeState('i'), [start()], ctx, execute);
+    assert.deepEqual(
+      requests[0]!.newEvents.map((e) => e.type),
+      ['workflowStarted', 'executionStarted'],
+    );
+    assert.deepEqual(
+      outcome.result.newHistory.map((e) => e.type),
+      ['workflowStarted', 'executionStarted', 'taskScheduled'],
+    );
+    assert.equal(outcome.result.instance?.runtimeStatus, 'RUNNING');
+    assert.equal(outcome.state.historyLength, 3);
+  });
+
+  it('drops duplicate resolutions and skips execution when nothing new is left', async () => {
+    const history: HistoryEvent[] = [
+      newEvent('workflowStarted', t0, {}),
+      start(),
+      newEvent('taskScheduled', t0, { eventId: 0, name: 'a', taskExecutionId: 't' }),
+      newEvent('workflowStarted', t0, {}),
+      newEvent('taskCompleted', t0, { taskScheduledId: 0, result: '1', taskExecutionId: 't' }),
+    ];
+    const { execute, requests } = replying();
+    const duplicate = newEvent('taskFailed', t0, { taskScheduledId: 0, taskExecutionId: 't' });
+    const outcome = await runTurn(stateFromHistory('i', history), [duplicate], ctx, execute);
+    assert.equal(requests.length, 0);
+    assert.equal(outcome.executed, false);
+    assert.deepEqual(outcome.duplicates, [duplicate]);
+    assert.equal(outcome.result.newHistory.length, 0);
+  });
+
+  it('consumes events for a finished instance without running code', async () => {
+    const history: HistoryEvent[] = [start(), newEvent('executionCompleted', t0, { workflowStatus: 'COMPLETED' })];
+    const { execute, requests } = replying();
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('eventRaised', t0, { name: 'x' })], ctx, execute);
+    assert.equal(requests.length, 0);
+    assert.equal(outcome.result.instance, undefined);
+  });
+
+  it('a recursive terminate passes through a finished instance to its children only', async () => {
+    const history: HistoryEvent[] = [
+      start(),
+      newEvent('childWorkflowInstanceCreated', t0, { eventId: 0, instanceId: 'kid', name: 'c' }),
+      newEvent('detachedWorkflowInstanceCreated', t0, { eventId: 1, instanceId: 'free' }),
+      newEvent('executionCompleted', t0, { workflowStatus: 'COMPLETED' }),
+    ];
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('executionTerminated', t0, { recurse: true })], ctx, replying().execute);
+    assert.deepEqual(
+      outcome.result.messages.map((m) => [m.targetInstanceId, m.event.type]),
+      [['kid', 'executionTerminated']],
+    );
+  });
+
+  it('forces termination when the executor ignores the terminate, dropping its outbound work', async () => {
+    const history: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start()];
+    const { execute } = replying([{ id: 0, type: 'scheduleTask', name: 'a', taskExecutionId: 't' }]);
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('executionTerminated', t0, { input: '"why"', recurse: false })], ctx, execute);
+    assert.equal(outcome.result.instance?.runtimeStatus, 'TERMINATED');
+    assert.equal(outcome.result.instance?.output, '"why"');
+    assert.equal(outcome.result.activityTasks.length, 0);
+    assert.equal(outcome.result.newHistory.at(-1)!.type, 'executionCompleted');
+  });
+
+  it('terminate beats continue-as-new', async () => {
+    const history: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start()];
+    const { execute } = replying([{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '1' }]);
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('executionTerminated', t0, { recurse: false })], ctx, execute);
+    assert.equal(outcome.result.continuedAsNew, false);
+    assert.equal(outcome.result.instance?.runtimeStatus, 'TERMINATED');
+  });
+
+  it('continue-as-new runs the new generation at once and replaces the history', async () => {
+    const history: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start()];
+    const { execute, requests } = replying(
+      [{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '2' }],
+      [{ id: 0, type: 'createTimer', fireAt: t0 }],
+    );
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('eventRaised', t0, { name: 'x' })], ctx, execute);
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1]!.freshGeneration, true);
+    assert.equal(outcome.result.continuedAsNew, true);
+    assert.deepEqual(
+      outcome.result.newHistory.map((e) => e.type),
+      ['workflowStarted', 'executionStarted', 'timerCreated'],
+    );
+    assert.equal(outcome.state.historyLength, 3);
+    assert.equal(outcome.result.instance?.executionId, 'new-exec');
+    assert.equal(outcome.result.timers.length, 1);
+  });
+
+  it('an action no engine can apply fails the workflow instead of looping', async () => {
+    const history: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start()];
+    const { execute } = replying([{ id: 0, type: 'createDetachedWorkflow', instanceId: '', name: 'w' }]);
+    const outcome = await runTurn(stateFromHistory('i', history), [newEvent('eventRaised', t0, { name: 'x' })], ctx, execute);
+    assert.equal(outcome.result.instance?.runtimeStatus, 'FAILED');
+    assert.match(outcome.result.instance?.failureDetails?.errorMessage ?? '', /instance ID/);
+    assert.equal(outcome.result.messages.length, 0);
+  });
+});
