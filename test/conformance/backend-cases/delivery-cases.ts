@@ -45,6 +45,28 @@ export function deliveryCases(makeBackend: MakeBackend): void {
       assert.deepEqual((await lockExpecting(backend, 'target')).newEvents, [later]);
     }));
 
+  it('a message to an instance waiting for its scheduled start waits for the start too', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      const startAt = new Date(Date.now() + 120);
+      await backend.createWorkflowInstance(startEvent('waiting', { scheduledStartTimestamp: startAt }));
+      await send(backend, [{ targetInstanceId: 'waiting', event: raised('early') }]);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(startAt.getTime() - Date.now() + 20);
+      assert.deepEqual(types((await lockExpecting(backend, 'waiting')).newEvents), ['executionStarted', 'eventRaised']);
+    }));
+
+  it('a message to an instance that does not exist is dropped, not kept for a later instance', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await send(backend, [{ targetInstanceId: 'ghost', event: raised('lost') }]);
+      assert.equal(await backend.getWorkflowMetadata('ghost'), undefined);
+      assert.equal(await lockWorkflow(backend), undefined);
+      const start = startEvent('ghost');
+      await backend.createWorkflowInstance(start);
+      assert.deepEqual((await lockExpecting(backend, 'ghost')).newEvents, [start]);
+    }));
+
   it('a start message creates the target instance, PENDING, with its start event in its inbox', () =>
     withBackend(makeBackend, async (backend) => {
       const parent = await startRunning(backend, 'sender');
