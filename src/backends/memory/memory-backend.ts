@@ -21,7 +21,7 @@ import type {
   WorkflowWorkItem,
 } from '../backend.js';
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
-import { ActivityQueue } from './activity-queue.js';
+import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InstanceState } from './instance-table.js';
 import { listInstances } from './list-instances.js';
@@ -187,7 +187,7 @@ export class MemoryBackend implements Backend {
     return inst;
   }
 
-  private heldTask(item: ActivityWorkItem): NonNullable<ReturnType<ActivityQueue['held']>> {
+  private heldTask(item: ActivityWorkItem): TaskRow {
     const task = this.activities.held(item.id, item.lockToken);
     if (!task) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
     return task;
