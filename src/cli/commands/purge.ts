@@ -1,0 +1,56 @@
+// `durabletask purge`: delete finished instances and their history, one by ID or all matching a filter.
+import type { Command } from 'commander';
+import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
+import { usageError } from '../exit-codes.js';
+import { withClient } from '../open-backend.js';
+import { collectStatuses, globalsOf, parseDate, print } from '../parse.js';
+import { requireInstance } from '../instance-checks.js';
+
+interface PurgeOptions {
+  recursive?: boolean;
+  status?: RuntimeStatus[];
+  name?: string;
+  before?: Date;
+}
+
+const EXAMPLES = `
+Examples:
+  $ durabletask purge order-1234
+  $ durabletask purge order-1234 --no-recursive
+  $ durabletask purge --status COMPLETED --before 2025-01-01
+  $ durabletask purge --status COMPLETED,FAILED,TERMINATED,CANCELED
+  $ durabletask purge --before 2025-06-30T00:00:00Z --name nightly-report
+
+Only finished instances (COMPLETED, FAILED, TERMINATED, CANCELED) can be purged; purging a running
+instance by ID is refused (exit code 4). A filter purge needs --status, --before or --name and takes
+only finished instances. Child workflows are purged with their parent unless --no-recursive;
+detached workflows never are.`;
+
+export function registerPurge(program: Command): void {
+  program
+    .command('purge')
+    .description('delete finished instances and their history: one by ID, or all matching a filter')
+    .argument('[id]', 'instance ID (omit to purge by filter)')
+    .option('--recursive', 'also purge child workflows (the default)')
+    .option('--no-recursive', 'keep child workflows')
+    .option('-s, --status <status>', 'filter: only these terminal statuses (repeatable or comma-separated)', collectStatuses)
+    .option('-n, --name <name>', 'filter: only instances of this workflow name')
+    .option('--before <iso>', 'filter: only instances created at or before this time', parseDate)
+    .addHelpText('after', EXAMPLES)
+    .action(async (id: string | undefined, options: PurgeOptions, command: Command) => {
+      const recursive = options.recursive ?? true;
+      const byFilter = options.status !== undefined || options.before !== undefined || options.name !== undefined;
+      if (id !== undefined && byFilter) throw usageError('give either an instance ID or filter options (--status, --before, --name), not both');
+      if (id === undefined && !byFilter) throw usageError('give an instance ID, or --status, --before or --name to purge by filter');
+      const live = (options.status ?? []).filter((s) => !isTerminalStatus(s));
+      if (live.length > 0) throw usageError(`only finished instances can be purged; --status ${live.join(',')} is not a terminal status`);
+      const count = await withClient(globalsOf(command), async (client) => {
+        if (id === undefined) {
+          return client.purgeWorkflows({ statuses: options.status, name: options.name, createdTo: options.before }, { recursive });
+        }
+        await requireInstance(client, id);
+        return client.purgeWorkflow(id, { recursive });
+      });
+      print(`purged ${count} instance${count === 1 ? '' : 's'}`);
+    });
+}

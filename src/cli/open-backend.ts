@@ -1,0 +1,70 @@
+// Turns the global --db / --schema options into an initialised Backend. A path opens a SQLite task hub
+// (which must already exist, except for `serve`); a postgres:// URL opens a PostgreSQL schema. Any failure
+// to open is reported as a database problem (exit 5) naming the database, never as a stack trace.
+import type { Backend } from '../backends/backend.js';
+import { SqliteBackend } from '../backends/sqlite/sqlite-backend.js';
+import { Client } from '../runtime/client.js';
+import { CliError, EXIT_DATABASE } from './exit-codes.js';
+
+export const DEFAULT_DB = './durabletask.sqlite';
+
+export interface GlobalOptions {
+  db: string;
+  schema?: string;
+}
+
+export interface OpenOptions {
+  /** Create a missing SQLite file (only `serve` does). @default false */
+  create?: boolean;
+}
+
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** Where the task hub lives, for messages; the password of a URL is never printed. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the PostgreSQL URL';
+  }
+}
+
+export async function createBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
+  if (isPostgresUrl(options.db)) {
+    // Loaded on demand: SQLite commands should not pay for loading pg.
+    const { PostgresBackend } = await import('../backends/postgres/postgres-backend.js');
+    // One-shot commands need no LISTEN connection and few pooled ones.
+    return new PostgresBackend({ connectionString: options.db, schema: options.schema, poolSize: open.create ? 10 : 2, notify: open.create ?? false });
+  }
+  if (options.schema !== undefined) throw new CliError(2, '--schema only applies to a PostgreSQL --db URL');
+  return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false) });
+}
+
+export async function openBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
+  const backend = await createBackend(options, open);
+  try {
+    await backend.init();
+  } catch (error) {
+    await backend.close().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    // The backends' own messages name the file; driver errors (ECONNREFUSED, SQLITE_*) do not.
+    const named = message.includes(options.db) ? message : `cannot open task hub ${describeDb(options.db)}: ${message}`;
+    throw new CliError(EXIT_DATABASE, named, { cause: error });
+  }
+  return backend;
+}
+
+/** Runs fn with a Client on the task hub and always closes the backend. */
+export async function withClient<T>(options: GlobalOptions, fn: (client: Client, backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(options);
+  try {
+    return await fn(new Client({ backend }), backend);
+  } finally {
+    await backend.close();
+  }
+}
