@@ -34,14 +34,17 @@ export async function lockActivity(pool: Pool, t: Tables, options: LockOptions):
 
 /** Deletes the task and appends the result to its instance's inbox in one statement (dropped if the instance is gone). */
 export async function completeActivity(pool: Pool, t: Tables, item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
-  const done = await pool.query<{ n: number }>(
+  const done = await pool.query<{ n: number; instance_exists: boolean }>(
     `WITH del AS (DELETE FROM ${t.tasks} WHERE id = $1 AND lock_token = $2 RETURNING instance_id),
           ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at)
                   SELECT i.instance_id, $3, ${visibleAtSql('i')} FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id)
-     SELECT count(*)::integer AS n FROM del`,
-    [item.id, item.lockToken, encodeEvent(result)],
+     SELECT (SELECT count(*)::integer FROM del) AS n,
+            EXISTS (SELECT 1 FROM ${t.instances} WHERE instance_id = $4) AS instance_exists`,
+    [item.id, item.lockToken, encodeEvent(result), item.instanceId],
   );
-  if (done.rows[0]?.n !== 1) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
+  const row = done.rows[0];
+  // A purge deletes the instance's tasks: the result of a task of a vanished instance is dropped, not an error.
+  if (row?.n !== 1 && row?.instance_exists !== false) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
 }
 
 export async function abandonActivity(

@@ -2,9 +2,7 @@
 // several backend objects on one schema, concurrent init, cross-object NOTIFY, and connection loss.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { completionCases } from '../../../test/conformance/backend-cases/completion-cases.js';
-import { instanceCases } from '../../../test/conformance/backend-cases/instance-cases.js';
-import { lockingCases } from '../../../test/conformance/backend-cases/locking-cases.js';
+import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
 import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgres.js';
 import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
@@ -53,11 +51,7 @@ function nextSignal(backend: PostgresBackend, predicate: (s: BackendSignal) => b
   });
 }
 
-describe('PostgresBackend conformance', () => {
-  instanceCases(makeBackend);
-  lockingCases(makeBackend);
-  completionCases(makeBackend);
-});
+backendConformanceSuite('PostgresBackend conformance', makeBackend);
 
 describe('PostgresBackend on a shared database', () => {
   it('two backend objects on one schema never lock the same work item', async () => {
