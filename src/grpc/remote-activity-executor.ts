@@ -1,0 +1,74 @@
+// Processes one activity work item for a remote SDK: sends an ActivityRequest down a GetWorkItems stream,
+// waits for the matching CompleteActivityTask and delivers TaskCompleted/TaskFailed to the workflow's inbox.
+import { create } from '@bufbuild/protobuf';
+import type { ActivityResultEvent, ActivityWorkItem } from '../backends/backend.js';
+import { LeaseLostError, UnavailableError } from '../errors.js';
+import type { FailureDetails, Payload } from '../protocol/common.js';
+import { newEvent } from '../protocol/history.js';
+import { traceContextToWire } from '../protocol/wire/common-wire.js';
+import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import { abandonDelayMs } from '../runtime/workflow-processor.js';
+import type { RemoteProcessorOptions } from './remote-workflow-executor.js';
+
+/** What CompleteActivityTask carries once validated. */
+export interface ActivityAnswer {
+  result?: Payload;
+  failureDetails?: FailureDetails;
+}
+
+/** Key of an activity dispatch: the reference engine's "<instanceId>/<taskId>". */
+export function activityKey(instanceId: string, taskId: number): string {
+  return `${instanceId}/${taskId}`;
+}
+
+export class RemoteActivityProcessor {
+  private readonly o: RemoteProcessorOptions;
+
+  constructor(options: RemoteProcessorOptions) {
+    this.o = options;
+  }
+
+  async process(item: ActivityWorkItem): Promise<void> {
+    const { backend, logger } = this.o;
+    try {
+      const answer = await this.dispatch(item);
+      const { event } = item;
+      const base = { taskScheduledId: event.eventId, taskExecutionId: event.taskExecutionId, router: event.router };
+      const result: ActivityResultEvent = answer.failureDetails
+        ? newEvent('taskFailed', new Date(), { ...base, failureDetails: answer.failureDetails })
+        : newEvent('taskCompleted', new Date(), { ...base, result: answer.result });
+      await backend.completeActivityWorkItem(item, result);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
+        return;
+      }
+      const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;
+      logger.warn({ err: error, instanceId: item.instanceId, taskId: item.event.eventId }, 'remote activity failed to complete; abandoning');
+      await backend.abandonActivityWorkItem(item, { delayMs: abandonDelayMs(retries) }).catch((e: unknown) => {
+        logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
+      });
+    }
+  }
+
+  private dispatch(item: ActivityWorkItem): Promise<ActivityAnswer> {
+    const { event } = item;
+    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), (token) =>
+      create(WorkItemSchema, {
+        request: {
+          case: 'activityRequest',
+          value: {
+            name: event.name,
+            version: event.version,
+            input: event.input,
+            workflowInstance: { instanceId: item.instanceId },
+            taskId: event.eventId,
+            parentTraceContext: traceContextToWire(event.parentTraceContext),
+            taskExecutionId: event.taskExecutionId,
+          },
+        },
+        completionToken: token,
+      }),
+    ).answer;
+  }
+}

@@ -1,0 +1,78 @@
+// Processes one workflow work item for a remote SDK: the turn pipeline is core/turn's runTurn, exactly as
+// in-process, but its executor sends a WorkflowRequest down a GetWorkItems stream and waits for the matching
+// CompleteWorkflowTask. Any failure (including the worker going away) abandons the item for redelivery.
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
+import { stateFromHistory } from '../core/runtime-state.js';
+import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
+import { LeaseLostError, UnavailableError } from '../errors.js';
+import type { HistoryEvent } from '../protocol/history.js';
+import { historyToWire } from '../protocol/wire/history-wire.js';
+import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import type { Logger } from '../runtime/logger.js';
+import { abandonDelayMs } from '../runtime/workflow-processor.js';
+import type { WorkItemDispatcher } from './work-item-dispatcher.js';
+
+export interface RemoteProcessorOptions {
+  backend: Backend;
+  dispatcher: WorkItemDispatcher;
+  logger: Logger;
+}
+
+export class RemoteWorkflowProcessor {
+  private readonly o: RemoteProcessorOptions;
+
+  constructor(options: RemoteProcessorOptions) {
+    this.o = options;
+  }
+
+  async process(item: WorkflowWorkItem): Promise<void> {
+    const { backend, logger } = this.o;
+    try {
+      let past = await backend.getWorkflowHistory(item.instanceId);
+      const state = stateFromHistory(item.instanceId, past);
+      const execute = (request: TurnRequest): Promise<TurnResponse> => {
+        // A generation started by continue-as-new in this turn has no past.
+        if (request.freshGeneration) past = [];
+        return this.dispatchTurn(item.instanceId, past, request.newEvents);
+      };
+      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: randomUUID }, execute);
+      if (outcome.duplicates.length > 0) {
+        logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
+      }
+      await backend.completeWorkflowWorkItem(item, outcome.result);
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        logger.warn({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
+        return;
+      }
+      // A worker that left is not the item's fault: the first redelivery is immediate.
+      const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;
+      logger.warn({ err: error, instanceId: item.instanceId, retryCount: item.retryCount }, 'remote workflow turn failed; abandoning');
+      await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(retries) }).catch((e: unknown) => {
+        logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
+      });
+    }
+  }
+
+  private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[]): Promise<TurnResponse> {
+    const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
+    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token) =>
+      create(WorkItemSchema, {
+        request: {
+          case: 'workflowRequest',
+          value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
+        },
+        completionToken: token,
+      }),
+    );
+    return dispatch.answer;
+  }
+}
+
+/** SDKs seed deterministic IDs with the execution ID: new events first, then the past (reference engine order). */
+function executionIdOf(events: readonly HistoryEvent[]): string | undefined {
+  for (const event of events) if (event.type === 'executionStarted') return event.workflowInstance.executionId;
+  return undefined;
+}

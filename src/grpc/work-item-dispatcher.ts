@@ -1,0 +1,148 @@
+// Hands work items to the connected GetWorkItems streams (round robin) and routes each answer back to the
+// dispatch that is waiting for it, by completion token. A dispatch is registered BEFORE its item is written
+// (a fast worker may answer before write returns); a stream that goes away cancels everything it holds.
+import { randomUUID } from 'node:crypto';
+import { DurableTaskError, InvalidArgumentError, UnavailableError } from '../errors.js';
+import type { WorkItem } from '../protocol/wire/gen/orchestrator_service_pb.js';
+
+export type DispatchKind = 'workflow' | 'activity';
+
+interface WorkerStream {
+  readonly id: number;
+  readonly write: (item: WorkItem) => void;
+  readonly pending: Set<Pending>;
+}
+
+interface Pending {
+  readonly token: string;
+  readonly kind: DispatchKind;
+  readonly key: string;
+  readonly stream: WorkerStream;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export interface Dispatch<R> {
+  readonly token: string;
+  /** Settles with the worker's parsed answer, or rejects when the dispatch is cancelled. */
+  readonly answer: Promise<R>;
+}
+
+export class WorkItemDispatcher {
+  private readonly streams: WorkerStream[] = [];
+  private readonly byToken = new Map<string, Pending>();
+  private readonly byKey = new Map<string, Pending[]>();
+  private readonly connectListeners = new Set<() => void>();
+  private nextStreamId = 1;
+  private roundRobin = 0;
+
+  get streamCount(): number {
+    return this.streams.length;
+  }
+
+  get pendingCount(): number {
+    return this.byToken.size;
+  }
+
+  /** Called whenever a stream connects (idle loops wake up and lock work). */
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
+  }
+
+  /** Registers a connected stream; the returned function detaches it and cancels what it still holds. */
+  attach(write: (item: WorkItem) => void): () => void {
+    const stream: WorkerStream = { id: this.nextStreamId++, write, pending: new Set() };
+    this.streams.push(stream);
+    for (const listener of this.connectListeners) listener();
+    let detached = false;
+    return () => {
+      if (detached) return;
+      detached = true;
+      const index = this.streams.indexOf(stream);
+      if (index >= 0) this.streams.splice(index, 1);
+      for (const pending of [...stream.pending]) {
+        this.settle(pending, undefined, new UnavailableError(`worker stream ${stream.id} disconnected before answering`));
+      }
+    };
+  }
+
+  /** Sends an item to the next stream; `build` receives the fresh completion token to put on it. */
+  dispatch<R>(kind: DispatchKind, key: string, build: (token: string) => WorkItem): Dispatch<R> {
+    const stream = this.streams[this.roundRobin++ % Math.max(1, this.streams.length)];
+    const token = randomUUID();
+    if (!stream) return { token, answer: Promise.reject(new UnavailableError('no worker is connected to GetWorkItems')) };
+    let pending: Pending | undefined;
+    const answer = new Promise<R>((resolve, reject) => {
+      pending = { token, kind, key, stream, resolve: resolve as (value: unknown) => void, reject };
+    });
+    const entry = pending as unknown as Pending;
+    this.register(entry);
+    try {
+      stream.write(build(token));
+    } catch (error) {
+      this.settle(entry, undefined, new UnavailableError(`could not write to worker stream ${stream.id}`, { cause: error }));
+    }
+    return { token, answer };
+  }
+
+  /**
+   * Delivers a worker's answer. `token` may be empty (older SDKs): the oldest dispatch for `key` takes it.
+   * An unknown or stale token, or a token for another key, throws and changes nothing. When `parse` rejects the
+   * body, the dispatch is cancelled with that error (the engine abandons the item) and the error is rethrown.
+   */
+  complete(kind: DispatchKind, key: string, token: string, parse: () => unknown): void {
+    const pending = token === '' ? this.byKey.get(`${kind}:${key}`)?.[0] : this.byToken.get(token);
+    if (!pending) {
+      const what = token === '' ? `no ${kind} work item is waiting for an answer for '${key}'` : `no ${kind} work item is waiting with completion token '${token}'`;
+      throw new DurableTaskError('NOT_FOUND', `${what} (stale, already answered, abandoned or unknown)`);
+    }
+    if (pending.kind !== kind || pending.key !== key) {
+      throw new DurableTaskError('FAILED_PRECONDITION', `completion token '${token}' belongs to ${pending.kind} work item '${pending.key}', not ${kind} '${key}'`);
+    }
+    let value: unknown;
+    try {
+      value = parse();
+    } catch (error) {
+      const reason = error instanceof InvalidArgumentError ? error : new InvalidArgumentError('response', String(error));
+      this.settle(pending, undefined, reason);
+      throw reason;
+    }
+    this.settle(pending, value);
+  }
+
+  /** Cancels a dispatch by its token (AbandonTask*WorkItem); false when no dispatch has that token. */
+  cancel(token: string, reason: Error, kind?: DispatchKind): boolean {
+    const pending = this.byToken.get(token);
+    if (!pending || (kind !== undefined && pending.kind !== kind)) return false;
+    this.settle(pending, undefined, reason);
+    return true;
+  }
+
+  /** Cancels every dispatch (shutdown). */
+  cancelAll(reason: Error): void {
+    for (const pending of [...this.byToken.values()]) this.settle(pending, undefined, reason);
+  }
+
+  private register(pending: Pending): void {
+    this.byToken.set(pending.token, pending);
+    const key = `${pending.kind}:${pending.key}`;
+    const list = this.byKey.get(key);
+    if (list) list.push(pending);
+    else this.byKey.set(key, [pending]);
+    pending.stream.pending.add(pending);
+  }
+
+  private settle(pending: Pending, value: unknown, error?: Error): void {
+    if (this.byToken.get(pending.token) !== pending) return;
+    this.byToken.delete(pending.token);
+    const key = `${pending.kind}:${pending.key}`;
+    const list = this.byKey.get(key) ?? [];
+    const rest = list.filter((p) => p !== pending);
+    if (rest.length > 0) this.byKey.set(key, rest);
+    else this.byKey.delete(key);
+    pending.stream.pending.delete(pending);
+    if (error) pending.reject(error);
+    else pending.resolve(value);
+  }
+}

@@ -1,0 +1,106 @@
+// The worker half of TaskHubSidecarService: SDK workers open GetWorkItems streams, answer each item with
+// CompleteWorkflowTask (old name CompleteOrchestratorTask) or CompleteActivityTask, or give it back with
+// AbandonTask*WorkItem. Answers are validated here, so a malformed one is refused with the field it got wrong.
+import { create } from '@bufbuild/protobuf';
+import { status, type handleServerStreamingCall } from '@grpc/grpc-js';
+import { DurableTaskError } from '../errors.js';
+import type { TurnResponse } from '../core/turn.js';
+import { actionsFromWire } from '../protocol/wire/action-wire.js';
+import { workflowVersionFromWire } from '../protocol/wire/common-wire.js';
+import { optionalFailureFromWire } from '../protocol/wire/failure-wire.js';
+import { requireNonEmpty } from '../protocol/wire/wire-util.js';
+import {
+  AbandonActivityTaskResponseSchema,
+  AbandonOrchestrationTaskResponseSchema,
+  CompleteTaskResponseSchema,
+  type GetWorkItemsRequest,
+  type WorkflowResponse,
+  type WorkItem,
+} from '../protocol/wire/gen/orchestrator_service_pb.js';
+import type { Logger } from '../runtime/logger.js';
+import { activityKey, type ActivityAnswer } from './remote-activity-executor.js';
+import type { TaskHubSidecarHandlers } from './service-definition.js';
+import { unary, unimplementedUnary } from './rpc-handler.js';
+import { serviceError } from './status-codes.js';
+import type { DispatchKind, WorkItemDispatcher } from './work-item-dispatcher.js';
+
+type WorkerHandlers = Pick<
+  TaskHubSidecarHandlers,
+  | 'getWorkItems' | 'completeWorkflowTask' | 'completeOrchestratorTask' | 'completeActivityTask'
+  | 'abandonTaskActivityWorkItem' | 'abandonTaskOrchestratorWorkItem' | 'abandonTaskEntityWorkItem'
+>;
+
+/** Streams still open, so shutdown can end them with CANCELLED. */
+export type OpenStreams = Set<(code: status, details: string) => void>;
+
+export function workerHandlers(dispatcher: WorkItemDispatcher, streams: OpenStreams, logger: Logger, isClosing: () => boolean): WorkerHandlers {
+  const completeWorkflow = unary(logger, 'CompleteWorkflowTask', async (response: WorkflowResponse) => {
+    const instanceId = requireNonEmpty(response.instanceId, 'instanceId');
+    dispatcher.complete('workflow', instanceId, response.completionToken, (): TurnResponse => ({
+      actions: actionsFromWire(response.actions),
+      customStatus: response.customStatus,
+      version: workflowVersionFromWire(response.version),
+    }));
+    return create(CompleteTaskResponseSchema);
+  });
+  const abandon = (kind: DispatchKind, token: string): void => {
+    requireNonEmpty(token, 'completionToken');
+    if (!dispatcher.cancel(token, new DurableTaskError('INTERNAL', `the worker abandoned ${kind} work item ${token}`), kind)) {
+      throw new DurableTaskError('NOT_FOUND', `no ${kind} work item is waiting with completion token '${token}'`);
+    }
+  };
+  return {
+    getWorkItems: workItemStream(dispatcher, streams, logger, isClosing),
+    completeWorkflowTask: completeWorkflow,
+    completeOrchestratorTask: completeWorkflow,
+    completeActivityTask: unary(logger, 'CompleteActivityTask', async (response) => {
+      const instanceId = requireNonEmpty(response.instanceId, 'instanceId');
+      dispatcher.complete('activity', activityKey(instanceId, response.taskId), response.completionToken, (): ActivityAnswer => ({
+        result: response.result,
+        failureDetails: optionalFailureFromWire(response.failureDetails),
+      }));
+      return create(CompleteTaskResponseSchema);
+    }),
+    abandonTaskActivityWorkItem: unary(logger, 'AbandonTaskActivityWorkItem', async (request) => {
+      abandon('activity', request.completionToken);
+      return create(AbandonActivityTaskResponseSchema);
+    }),
+    abandonTaskOrchestratorWorkItem: unary(logger, 'AbandonTaskOrchestratorWorkItem', async (request) => {
+      abandon('workflow', request.completionToken);
+      return create(AbandonOrchestrationTaskResponseSchema);
+    }),
+    abandonTaskEntityWorkItem: unimplementedUnary('AbandonTaskEntityWorkItem', 'entities are not supported'),
+  };
+}
+
+function workItemStream(
+  dispatcher: WorkItemDispatcher,
+  streams: OpenStreams,
+  logger: Logger,
+  isClosing: () => boolean,
+): handleServerStreamingCall<GetWorkItemsRequest, WorkItem> {
+  return (call) => {
+    if (isClosing()) {
+      call.emit('error', serviceError(status.UNAVAILABLE, 'the sidecar is shutting down'));
+      return;
+    }
+    const detach = dispatcher.attach((item) => {
+      if (call.cancelled || call.writableEnded) throw new Error('stream already closed');
+      call.write(item);
+    });
+    const end = (code: status, details: string): void => {
+      gone();
+      call.emit('error', serviceError(code, details));
+    };
+    const gone = (): void => {
+      streams.delete(end);
+      detach();
+    };
+    streams.add(end);
+    logger.info({ peer: call.getPeer() }, 'worker connected to GetWorkItems');
+    call.on('cancelled', gone);
+    call.on('close', gone);
+    call.on('finish', gone);
+    call.on('error', gone);
+  };
+}
