@@ -18,12 +18,17 @@ export interface RuntimeState {
   historyLength: number;
   /** Resolution keys seen: `task:<id>`, `timer:<id>`, `child:<id>`. */
   readonly resolved: Set<string>;
+  /**
+   * What this generation scheduled, by resolution key: the task execution id of a task, the fire time of a
+   * timer ('' for a child). A result that matches nothing here belongs to an earlier generation.
+   */
+  readonly scheduled: Map<string, string>;
   /** Children created by this generation (for recursive terminate), with the router of their creation. */
   readonly children: Map<string, TaskRouter | undefined>;
 }
 
 export function newRuntimeState(instanceId: string): RuntimeState {
-  return { instanceId, isSuspended: false, stalled: false, historyLength: 0, resolved: new Set(), children: new Map() };
+  return { instanceId, isSuspended: false, stalled: false, historyLength: 0, resolved: new Set(), scheduled: new Map(), children: new Map() };
 }
 
 /** Rebuilds state from committed history (duplicates in stored history are skipped, as on any add). */
@@ -71,6 +76,13 @@ export function addEvent(state: RuntimeState, event: HistoryEvent): boolean {
       break;
     case 'childWorkflowInstanceCreated':
       state.children.set(event.instanceId, event.router);
+      state.scheduled.set(`child:${event.eventId}`, '');
+      break;
+    case 'taskScheduled':
+      state.scheduled.set(`task:${event.eventId}`, event.taskExecutionId);
+      break;
+    case 'timerCreated':
+      state.scheduled.set(`timer:${event.eventId}`, String(event.fireAt.getTime()));
       break;
     default: {
       const key = resolutionKey(event);
@@ -83,6 +95,23 @@ export function addEvent(state: RuntimeState, event: HistoryEvent): boolean {
   if (event.type !== 'executionStalled') state.stalled = false;
   state.lastUpdatedAt = event.timestamp;
   return true;
+}
+
+/**
+ * A result for something this generation never scheduled: typically an activity or timer of the generation
+ * before a continue-as-new, whose sequence numbers the new generation reuses. Applying it would resolve the
+ * wrong task, so the turn drops it.
+ */
+export function isStaleResolution(state: RuntimeState, event: HistoryEvent): boolean {
+  const key = resolutionKey(event);
+  if (key === undefined) return false;
+  const fingerprint = state.scheduled.get(key);
+  if (fingerprint === undefined) return true;
+  if (event.type === 'timerFired') return String(event.fireAt.getTime()) !== fingerprint;
+  if (event.type === 'taskCompleted' || event.type === 'taskFailed') {
+    return fingerprint !== '' && event.taskExecutionId !== '' && event.taskExecutionId !== fingerprint;
+  }
+  return false;
 }
 
 export function runtimeStatus(state: RuntimeState): RuntimeStatus {

@@ -8,7 +8,7 @@ import type { WorkflowTurnResult } from '../backends/backend.js';
 import { DurableTaskError } from '../errors.js';
 import { applyActions } from './applier/apply.js';
 import { emptyTurnOutput, type ApplyContext, type Turn } from './applier/turn-output.js';
-import { addEvent, instanceUpdate, type RuntimeState } from './runtime-state.js';
+import { addEvent, instanceUpdate, isStaleResolution, type RuntimeState } from './runtime-state.js';
 
 export interface TurnRequest {
   instanceId: string;
@@ -55,7 +55,7 @@ export async function runTurn(
     return { result: { ...out, newHistory: [], continuedAsNew: false }, state, duplicates: [...inbox], executed: false };
   }
   const duplicates: HistoryEvent[] = [];
-  const accepted = inbox.filter((e) => addEvent(state, e) || (duplicates.push(e), false));
+  const accepted = inbox.filter((e) => (!isStaleResolution(state, e) && addEvent(state, e)) || (duplicates.push(e), false));
   if (accepted.length === 0) {
     return { result: { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [] }, state, duplicates, executed: false };
   }

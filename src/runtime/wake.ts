@@ -5,6 +5,7 @@ import type { Backend, BackendSignal } from '../backends/backend.js';
 export class Wake {
   private signaled = false;
   private waiter: (() => void) | undefined;
+  private due: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(backend: Backend, kind: BackendSignal['kind']) {
@@ -18,6 +19,22 @@ export class Wake {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.();
+  }
+
+  /**
+   * Wakes the loop when `at` comes: timers and scheduled starts this process committed need no polling.
+   * Only the earliest pending time is kept; later ones are found by the wake-up it causes or by polling.
+   */
+  notifyAt(at: Date): void {
+    const when = at.getTime();
+    if (this.due && this.due.at <= when && this.due.at > Date.now()) return;
+    if (this.due) clearTimeout(this.due.timer);
+    const timer = setTimeout(() => {
+      this.due = undefined;
+      this.notify();
+    }, Math.max(0, when - Date.now()));
+    timer.unref();
+    this.due = { at: when, timer };
   }
 
   /** Forget earlier signals: call before looking for work, so a signal during the look is not lost. */
@@ -41,6 +58,7 @@ export class Wake {
   }
 
   close(): void {
+    if (this.due) clearTimeout(this.due.timer);
     this.unsubscribe();
     this.notify();
   }

@@ -79,12 +79,12 @@ export class Worker {
     if (this.loops) return;
     const { backend, logger, options } = this;
     const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes };
-    const workflows = new WorkflowProcessor({ ...common, cache: this.cache });
+    const workflowWake = new Wake(backend, 'workflowWork');
+    const activityWake = new Wake(backend, 'activityWork');
+    const workflows = new WorkflowProcessor({ ...common, cache: this.cache, onDueLater: (at) => workflowWake.notifyAt(at) });
     const activities = new ActivityProcessor({ ...common, signal: this.abort.signal });
     const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
     const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
-    const workflowWake = new Wake(backend, 'workflowWork');
-    const activityWake = new Wake(backend, 'activityWork');
     this.loops = {
       wakes: [workflowWake, activityWake],
       workflow: new WorkLoop<WorkflowWorkItem>({

@@ -19,6 +19,8 @@ export interface WorkflowProcessorOptions {
   cache: ExecutionCache;
   logger: Logger;
   maxPayloadBytes: number;
+  /** Called after a commit with the times its timers and scheduled messages become visible. */
+  onDueLater?: (at: Date) => void;
 }
 
 /** Abandon back-off: immediate first, then a second per retry, capped at 5 minutes (as the reference engine). */
@@ -59,6 +61,7 @@ export class WorkflowProcessor {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
       await backend.completeWorkflowWorkItem(item, outcome.result);
+      this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
       if (exec && !exec.isComplete && !outcome.state.completedEvent) {
@@ -75,6 +78,14 @@ export class WorkflowProcessor {
         logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
       });
     }
+  }
+
+  private announceDue(timers: { visibleAt: Date }[], messages: { visibleAt?: Date }[]): void {
+    const notify = this.o.onDueLater;
+    if (!notify) return;
+    let earliest: Date | undefined;
+    for (const { visibleAt } of [...timers, ...messages]) if (visibleAt && (!earliest || visibleAt < earliest)) earliest = visibleAt;
+    if (earliest) notify(earliest);
   }
 
   private newExecution(instanceId: string): ReplayExecution {
