@@ -121,4 +121,23 @@ describe('runTurn', () => {
     assert.match(outcome.result.instance?.failureDetails?.errorMessage ?? '', /instance ID/);
     assert.equal(outcome.result.messages.length, 0);
   });
+
+  it('drops results of an earlier generation that reuse this generation\'s sequence numbers', async () => {
+    const history: HistoryEvent[] = [
+      newEvent('workflowStarted', t0, {}),
+      start(),
+      newEvent('timerCreated', t0, { eventId: 0, fireAt: new Date(t0.getTime() + 1000) }),
+      newEvent('taskScheduled', t0, { eventId: 1, name: 'a', taskExecutionId: 'new-gen' }),
+    ];
+    const staleTimer = newEvent('timerFired', t0, { timerId: 0, fireAt: new Date(t0.getTime() + 50) });
+    const staleTask = newEvent('taskCompleted', t0, { taskScheduledId: 1, taskExecutionId: 'old-gen', result: '1' });
+    const unknown = newEvent('taskCompleted', t0, { taskScheduledId: 7, taskExecutionId: '', result: '1' });
+    const { execute, requests } = replying();
+    const outcome = await runTurn(stateFromHistory('i', history), [staleTimer, staleTask, unknown], ctx, execute);
+    assert.equal(requests.length, 0);
+    assert.deepEqual(outcome.duplicates, [staleTimer, staleTask, unknown]);
+    const fresh = newEvent('taskCompleted', t0, { taskScheduledId: 1, taskExecutionId: 'new-gen', result: '2' });
+    const second = await runTurn(outcome.state, [fresh], ctx, execute);
+    assert.equal(second.executed, true);
+  });
 });
