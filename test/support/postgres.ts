@@ -35,6 +35,7 @@ export class TestSchemas {
     return name;
   }
   async dropAll(): Promise<void> {
-    for (const name of this.names.splice(0)) await dropSchema(name);
+    const names = this.names.splice(0);
+    if (names.length > 0) await adminQuery(`DROP SCHEMA IF EXISTS ${names.map((n) => `"${n.replace(/"/g, '""')}"`).join(', ')} CASCADE`);
   }
 }

@@ -116,9 +116,8 @@ export async function migrate(pool: Pool, schema: string): Promise<void> {
           `durabletask-ts; upgrade durabletask-ts or use another schema`,
       );
     }
-    for (let version = current; version < steps.length; version++) {
-      for (const statement of steps[version]!) await client.query(statement);
-    }
+    // One round trip per version: a parameterless multi-statement query runs inside the open transaction.
+    for (let version = current; version < steps.length; version++) await client.query(steps[version]!.join(';\n'));
     if (current === 0) await client.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [steps.length]);
     else if (current < steps.length) await client.query(`UPDATE ${t.version} SET version = $1`, [steps.length]);
   });

@@ -51,6 +51,7 @@ function nextSignal(backend: PostgresBackend, predicate: (s: BackendSignal) => b
   });
 }
 
+// Cases run one at a time: several use ~100 ms visibility windows that concurrency on a loaded machine breaks.
 backendConformanceSuite('PostgresBackend conformance', makeBackend);
 
 describe('PostgresBackend on a shared database', () => {
