@@ -45,7 +45,7 @@ export interface Harness {
   logger: MemoryLogger;
   /** Schedules a workflow and waits for it to finish (5 s at most). */
   run<I>(workflow: WorkflowRef<I, unknown>, input?: I, instanceId?: string): Promise<WorkflowState>;
-  /** A second worker on the same backend (stopped by stop()). */
+  /** Another worker on the same backend with the same workflows and activities unless given (stopped by stop()). */
   addWorker(options?: Omit<WorkerOptions, 'backend' | 'logger'>): Promise<Worker>;
   stop(): Promise<void>;
 }
@@ -74,7 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return client.waitForWorkflowCompletion(id, { timeoutMs: 5000 });
     },
     async addWorker(o = {}) {
-      const w = newWorker(o);
+      const w = newWorker({ ...workerOptions, ...o });
       await w.start();
       return w;
     },
