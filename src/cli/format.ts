@@ -145,10 +145,13 @@ export function eventFacts(event: HistoryEvent): string {
   }
 }
 
-/** One line per event: index, time since the first event, type, key facts. */
+/**
+ * One line per event: index, time since the earliest event, type, key facts. Events keep the time they
+ * were created (an ExecutionStarted predates the turn that records it), so the base is the minimum.
+ */
 export function formatTimeline(history: HistoryEvent[]): string[] {
   if (history.length === 0) return ['(no history)'];
-  const start = history[0]!.timestamp.getTime();
+  const start = history.reduce((min, e) => Math.min(min, e.timestamp.getTime()), Infinity);
   const rows = history.map((event, index) => [
     String(index),
     formatOffset(event.timestamp.getTime() - start),

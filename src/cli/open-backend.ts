@@ -2,8 +2,7 @@
 // (which must already exist, except for `serve`); a postgres:// URL opens a PostgreSQL schema. Any failure
 // to open is reported as a database problem (exit 5) naming the database, never as a stack trace.
 import type { Backend } from '../backends/backend.js';
-import { SqliteBackend } from '../backends/sqlite/sqlite-backend.js';
-import { Client } from '../runtime/client.js';
+import type { Client } from '../runtime/client.js';
 import { CliError, EXIT_DATABASE } from './exit-codes.js';
 
 export const DEFAULT_DB = './durabletask.sqlite';
@@ -34,14 +33,15 @@ export function describeDb(db: string): string {
   }
 }
 
+// Backends and the runtime load on demand, so --help and --version start fast and SQLite never loads pg.
 export async function createBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
   if (isPostgresUrl(options.db)) {
-    // Loaded on demand: SQLite commands should not pay for loading pg.
     const { PostgresBackend } = await import('../backends/postgres/postgres-backend.js');
     // One-shot commands need no LISTEN connection and few pooled ones.
     return new PostgresBackend({ connectionString: options.db, schema: options.schema, poolSize: open.create ? 10 : 2, notify: open.create ?? false });
   }
   if (options.schema !== undefined) throw new CliError(2, '--schema only applies to a PostgreSQL --db URL');
+  const { SqliteBackend } = await import('../backends/sqlite/sqlite-backend.js');
   return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false) });
 }
 
@@ -63,6 +63,7 @@ export async function openBackend(options: GlobalOptions, open: OpenOptions = {}
 export async function withClient<T>(options: GlobalOptions, fn: (client: Client, backend: Backend) => Promise<T>): Promise<T> {
   const backend = await openBackend(options);
   try {
+    const { Client } = await import('../runtime/client.js');
     return await fn(new Client({ backend }), backend);
   } finally {
     await backend.close();

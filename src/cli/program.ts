@@ -40,7 +40,7 @@ export function createProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       // commander's own errors ("error: unknown option ...") become our one-line format
-      outputError: (text, write) => write(`durabletask: ${text.replace(/^error: /, '')}`),
+      outputError: (text, write) => write(`durabletask: ${text.replace(/^error: /, '').trimEnd().replace(/\s*\n\s*/g, ' ')}\n`),
     })
     .exitOverride()
     .addHelpText('after', EXAMPLES);

@@ -2,7 +2,6 @@
 // can run workflows against it. Prints one "listening on <address>" line when ready; SIGINT/SIGTERM
 // close the server and the database and exit 0.
 import type { Command } from 'commander';
-import { defaultLogger } from '../../runtime/logger.js';
 import { openBackend } from '../open-backend.js';
 import { globalsOf, parsePositiveInt, print } from '../parse.js';
 
@@ -27,8 +26,9 @@ export function registerServe(program: Command): void {
       const backend = await openBackend(globalsOf(command), { create: true });
       let sidecar: Sidecar;
       try {
-        // Loaded here so the other commands neither pay for nor depend on the gRPC stack.
+        // Loaded here so the other commands neither pay for nor depend on the gRPC stack (or pino).
         const { startSidecar } = await import('../../grpc/sidecar.js');
+        const { defaultLogger } = await import('../../runtime/logger.js');
         sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger: defaultLogger() });
       } catch (error) {
         await backend.close();
