@@ -130,12 +130,13 @@ export class SqliteBackend implements Backend {
     return this.open;
   }
 
-  private write<T>(op: (sql: Statements, tx: TxContext) => T): Promise<T> {
+  // async so that use before init() or after close() rejects instead of throwing synchronously.
+  private async write<T>(op: (sql: Statements, tx: TxContext) => T): Promise<T> {
     const { sql, committer } = this.opened;
     return committer.run((tx) => op(sql, tx));
   }
 
-  private read<T>(query: (sql: Statements) => T): Promise<T> {
+  private async read<T>(query: (sql: Statements) => T): Promise<T> {
     const { sql } = this.opened;
     return retryBusy(() => query(sql), BUSY_GIVE_UP_MS);
   }
