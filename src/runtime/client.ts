@@ -35,6 +35,9 @@ export interface WorkflowStatePage {
 export class Client {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
+  /** Waiters by instance, fed by one backend subscription shared by every wait of this client. */
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private unsubscribe: (() => void) | undefined;
 
   constructor(options: ClientOptions) {
     this.backend = options.backend;
@@ -147,10 +150,9 @@ export class Client {
 
   private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    let wake: (() => void) | undefined;
-    const unsubscribe = this.backend.subscribe((signal) => {
-      if (signal.kind === 'statusChanged' && signal.instanceId === instanceId) wake?.();
-    });
+    let wake: () => void = () => undefined;
+    const listener = () => wake();
+    this.watch(instanceId, listener);
     try {
       // Signals cover this process; polling with back-off covers the others.
       for (let pollMs = 5; ; pollMs = Math.min(pollMs * 2, 500)) {
@@ -166,10 +168,30 @@ export class Client {
             resolve();
           };
         });
-        wake = undefined;
+        wake = () => undefined;
       }
     } finally {
-      unsubscribe();
+      this.unwatch(instanceId, listener);
+    }
+  }
+
+  private watch(instanceId: string, listener: () => void): void {
+    this.unsubscribe ??= this.backend.subscribe((signal) => {
+      if (signal.kind !== 'statusChanged') return;
+      for (const notify of this.waiters.get(signal.instanceId) ?? []) notify();
+    });
+    const set = this.waiters.get(instanceId) ?? new Set();
+    set.add(listener);
+    this.waiters.set(instanceId, set);
+  }
+
+  private unwatch(instanceId: string, listener: () => void): void {
+    const set = this.waiters.get(instanceId);
+    set?.delete(listener);
+    if (set?.size === 0) this.waiters.delete(instanceId);
+    if (this.waiters.size === 0) {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
     }
   }
 }
