@@ -82,6 +82,32 @@ describe('SqliteBackend files', () => {
     await assert.rejects(new SqliteBackend({ path: text }).init(), /is not a SQLite database/);
   });
 
+  it('close() commits writes still queued; use before init() or after close() rejects', async () => {
+    const path = join(dir, 'drain.sqlite');
+    const b = new SqliteBackend({ path });
+    await assert.rejects(b.getWorkflowMetadata('a'), { name: 'FailedPreconditionError' });
+    await b.init();
+    const pending = b.createWorkflowInstance(startEvent('a'));
+    await b.close();
+    await pending;
+    await assert.rejects(b.addWorkflowEvent('a', startEvent('a')), /call init\(\) first/);
+    const again = new SqliteBackend({ path });
+    await again.init();
+    assert.equal((await again.getWorkflowMetadata('a'))?.runtimeStatus, 'PENDING');
+    await again.close();
+  });
+
+  it('refuses a database whose schema version is not a number', async () => {
+    const path = join(dir, 'garbled.sqlite');
+    const b = new SqliteBackend({ path });
+    await b.init();
+    await b.close();
+    const raw = new Database(path);
+    raw.prepare(`UPDATE durabletask_meta SET value = 'banana' WHERE key = 'schema_version'`).run();
+    raw.close();
+    await assert.rejects(new SqliteBackend({ path }).init(), /unknown durabletask schema version 'banana'/);
+  });
+
   it('mustExist refuses a missing file and does not create it', async () => {
     const path = join(dir, 'missing.sqlite');
     await assert.rejects(new SqliteBackend({ path, mustExist: true }).init(), (e: Error & { code?: string }) => {
