@@ -2,6 +2,8 @@
 // can run workflows against it. Prints one "listening on <address>" line when ready; SIGINT/SIGTERM
 // close the server and the database and exit 0.
 import type { Command } from 'commander';
+import type { Logger } from '../../runtime/logger.js';
+import { CliError, EXIT_OTHER } from '../exit-codes.js';
 import { openBackend } from '../open-backend.js';
 import { globalsOf, parsePositiveInt, print } from '../parse.js';
 
@@ -29,10 +31,14 @@ export function registerServe(program: Command): void {
         // Loaded here so the other commands neither pay for nor depend on the gRPC stack (or pino).
         const { startSidecar } = await import('../../grpc/sidecar.js');
         const { defaultLogger } = await import('../../runtime/logger.js');
-        sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger: defaultLogger() });
+        const logger = defaultLogger();
+        await routeGrpcLogs(logger);
+        sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger });
       } catch (error) {
         await backend.close();
-        throw error;
+        // e.g. the port is taken: an expected failure, reported in one line
+        const message = error instanceof Error ? error.message : String(error);
+        throw new CliError(EXIT_OTHER, `cannot serve on ${options.host}:${options.port}: ${message}`, { cause: error });
       }
       print(`listening on ${sidecar.address}`);
       await untilSignal();
@@ -46,6 +52,16 @@ export function registerServe(program: Command): void {
 interface Sidecar {
   address: string;
   close(): Promise<void>;
+}
+
+/**
+ * grpc-js prints its own "E ..." lines on stderr (e.g. for a taken port, which we already report in one
+ * line); send them to our logger at debug level instead, unless GRPC_VERBOSITY asks for grpc-js's own.
+ */
+async function routeGrpcLogs(logger: Logger): Promise<void> {
+  if (process.env['GRPC_VERBOSITY']) return;
+  const grpc = await import('@grpc/grpc-js');
+  grpc.setLogger({ error: (...args: unknown[]) => logger.debug({ source: 'grpc-js' }, args.map(String).join(' ')) });
 }
 
 function parsePort(value: string): number {
