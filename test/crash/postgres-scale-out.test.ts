@@ -1,0 +1,100 @@
+// Scale-out on PostgreSQL: three worker processes share one schema and a few hundred workflows. Mid-run one is
+// SIGKILLed and the survivors' server connections are terminated (pg_terminate_backend). Every instance must
+// complete with the exact output and an exact history, and the survivors must share the work.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresBackend } from '../../src/backends/postgres/postgres-backend.js';
+import { Client } from '../../src/runtime/client.js';
+import { adminQuery, dropSchema, testPgUrl, uniqueSchemaName } from '../support/postgres.js';
+import {
+  killHard,
+  liveInstances,
+  randomBetween,
+  readActivityLog,
+  sleep,
+  spawnWorker,
+  stopWorker,
+  summarizeActivityLog,
+  waitUntilSettled,
+  type WorkerProcess,
+} from './crash-run.js';
+import { crashPlan } from './crash-workflows.js';
+import { verifyWorkload } from './history-verifier.js';
+
+const ROOTS = 300;
+const WORKERS = 3;
+const LEASE_MS = 1500;
+const BUDGET_MS = 55_000;
+
+/** Terminates the server sessions of this schema's crash workers (see crashApplicationName); returns how many. */
+async function terminateWorkerSessions(schema: string): Promise<number> {
+  const rows = await adminQuery<{ terminated: boolean }>(
+    `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name LIKE $1 AND pid <> pg_backend_pid()`,
+    [`dtcrash-${schema}-%`],
+  );
+  return rows.filter((r) => r.terminated).length;
+}
+
+describe('scale-out on PostgreSQL', () => {
+  it('three workers share the work; a SIGKILL and dropped connections lose no result', { timeout: BUDGET_MS + 10_000 }, async (t) => {
+    const started = Date.now();
+    const schema = uniqueSchemaName('dt_crash');
+    const dir = mkdtempSync(join(tmpdir(), 'durabletask-scale-'));
+    const logFile = join(dir, 'activities.log');
+    const backend = new PostgresBackend({ connectionString: testPgUrl(), schema, poolSize: 4 });
+    await backend.init();
+    const spawned: WorkerProcess[] = [];
+    t.after(async () => {
+      await Promise.all(spawned.map(killHard));
+      await backend.close();
+      await dropSchema(schema);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const client = new Client({ backend });
+    const plan = crashPlan(ROOTS, 'pg');
+    await Promise.all(plan.map((p) => client.scheduleNewWorkflow(p.workflow, { instanceId: p.instanceId, input: p.input })));
+    spawned.push(...(await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(`postgres:${schema}`, logFile, LEASE_MS)))));
+    const [victim, ...survivors] = spawned as [WorkerProcess, ...WorkerProcess[]];
+
+    const events: string[] = [];
+    await sleep(randomBetween(300, 700));
+    await killHard(victim);
+    events.push(`SIGKILL ${victim.pid} at ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
+    assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running at the SIGKILL');
+    let terminated = 0;
+    for (let round = 0; round < 2; round++) {
+      await sleep(randomBetween(300, 600));
+      const n = await terminateWorkerSessions(schema);
+      terminated += n;
+      events.push(`terminated ${n} sessions at ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
+      assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running when sessions are terminated');
+    }
+    assert.ok(terminated >= survivors.length, `the survivors' sessions were terminated (${terminated})`);
+    const chaosEnded = Date.now();
+    await waitUntilSettled(backend, started + BUDGET_MS);
+    const settled = Date.now();
+    for (const s of survivors) assert.equal(s.child.exitCode, null, `survivor ${s.pid} is still running: ${s.stderr()}`);
+    await Promise.all(survivors.map((s) => stopWorker(s)));
+
+    const verified = await verifyWorkload(backend, plan);
+    assert.deepEqual(verified.problems.slice(0, 20), [], `${verified.problems.length} problems`);
+    const summary = summarizeActivityLog(readActivityLog(logFile), verified.scheduledTasks);
+    assert.deepEqual(summary.neverRun, [], 'every scheduled activity ran at least once');
+    assert.deepEqual(summary.unknown, [], 'no activity ran that no history schedules');
+    const shares = survivors.map((s) => summary.byPid.get(s.pid) ?? 0);
+    for (const [i, s] of survivors.entries()) {
+      assert.ok(shares[i]! >= summary.executions * 0.15, `survivor ${s.pid} ran ${shares[i]} of ${summary.executions} executions`);
+    }
+    t.diagnostic(events.join('\n'));
+    t.diagnostic(
+      `${verified.checked} instances, ${verified.scheduledTasks.size} activities, ${summary.executions} executions ` +
+        `(victim ${summary.byPid.get(victim.pid) ?? 0}, survivors ${shares.join(' / ')}), ${summary.reExecuted} ran more than once; ` +
+        `settled ${settled - chaosEnded} ms after the chaos, total ${Date.now() - started} ms`,
+    );
+  });
+});
