@@ -34,12 +34,24 @@ export class Notifier {
 
   /** Connects and LISTENs; resolves once listening (or rejects on the first failure, while retrying in the background). */
   start(): Promise<void> {
-    this.listening ??= this.connect();
+    // A failed first attempt keeps retrying in the background; a later start() makes the next attempt now.
+    if (!this.listening && this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    this.listening ??= this.connect().catch((err: unknown) => {
+      this.listening = undefined;
+      throw err;
+    });
     return this.listening;
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.connectionString, application_name: this.options.applicationName });
+    const client = new pg.Client({
+      connectionString: this.options.connectionString,
+      application_name: this.options.applicationName,
+      keepAlive: true,
+    });
     this.client = client;
     let dropped = false;
     const drop = (err?: Error): void => {

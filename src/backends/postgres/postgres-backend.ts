@@ -66,6 +66,8 @@ export class PostgresBackend implements Backend {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: this.applicationName,
+      // TCP keep-alive notices a peer host that vanished without closing the socket.
+      keepAlive: true,
       // Triggers skip NOTIFY in sessions that set this (see migrations.ts).
       ...(notify ? {} : { options: '-c durabletask.notify=off' }),
     });
