@@ -46,6 +46,10 @@ export async function createBackend(options: GlobalOptions, open: OpenOptions = 
 }
 
 export async function openBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
+  if (isPostgresUrl(options.db) && !open.create) {
+    const { assertPostgresTaskHub, DEFAULT_PG_SCHEMA } = await import('./postgres-check.js');
+    await assertPostgresTaskHub(options.db, options.schema ?? DEFAULT_PG_SCHEMA, describeDb(options.db));
+  }
   const backend = await createBackend(options, open);
   try {
     await backend.init();

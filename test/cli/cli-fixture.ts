@@ -2,6 +2,7 @@
 // activity, a child and a detached workflow; a failed workflow; instances waiting for an event.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Backend } from '../../src/backends/backend.js';
 import { SqliteBackend } from '../../src/backends/sqlite/sqlite-backend.js';
 import { Client } from '../../src/runtime/client.js';
 import { Worker } from '../../src/runtime/worker.js';
@@ -18,7 +19,11 @@ export interface CliResult {
 
 /** Runs the real binary (dist/src/cli/main.js) in a child process. */
 export function cli(db: string, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [MAIN, '--db', db, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, DURABLETASK_DB: '' } });
+  return run('--db', db, ...args);
+}
+
+export function run(...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, DURABLETASK_DB: '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -59,7 +64,7 @@ async function holder(ctx: WorkflowContext) {
 export const WORKFLOWS = { greeter, report, parent, payment, approval, holder };
 export const ACTIVITIES = { greet, charge };
 
-export function newWorker(backend: SqliteBackend): Worker {
+export function newWorker(backend: Backend): Worker {
   return new Worker({ backend, workflows: WORKFLOWS, activities: ACTIVITIES, minPollMs: 2, maxPollMs: 20 });
 }
 
@@ -74,7 +79,11 @@ export const IDS = {
 } as const;
 
 export async function fillTaskHub(path: string): Promise<void> {
-  const backend = new SqliteBackend({ path });
+  await fillBackend(new SqliteBackend({ path }));
+}
+
+/** Runs the scenarios on the backend, then stops the worker and closes the backend. */
+export async function fillBackend(backend: Backend): Promise<void> {
   await backend.init();
   const worker = newWorker(backend);
   const client = new Client({ backend });
