@@ -26,6 +26,12 @@ export class ActivityProcessor {
 
   async process(item: ActivityWorkItem): Promise<void> {
     const result = await this.run(item);
+    if (result.type === 'taskFailed' && this.o.signal.aborted) {
+      // The worker is stopping and told the activity to stop: its failure is the shutdown, not a result.
+      // Hand the task back so another worker runs it (the worker's own abandon may come later, or lose the race).
+      await this.o.backend.abandonActivityWorkItem(item).catch(() => undefined);
+      return;
+    }
     try {
       await this.o.backend.completeActivityWorkItem(item, result);
     } catch (error) {
