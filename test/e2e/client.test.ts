@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { FailedPreconditionError, TimeoutError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../src/errors.js';
 import type { ActivityContext } from '../../src/sdk/activity-context.js';
 import type { WorkflowContext } from '../../src/sdk/workflow-context.js';
+import { Worker } from '../../src/runtime/worker.js';
 import { eventTypes, eventually, sleep, startHarness } from '../support/harness.js';
 
 async function echo(_ctx: WorkflowContext, input: unknown) {
@@ -209,5 +210,39 @@ describe('e2e: worker stop', () => {
     assert.equal(state.output, 'second worker');
     const history = await h.client.getWorkflowHistory('abandoned');
     assert.equal(history.filter((e) => e.type === 'taskCompleted' || e.type === 'taskFailed').length, 1);
+  });
+
+  it('an activity that throws because the stop aborted it is abandoned, not recorded as failed', async (t) => {
+    const runs: number[] = [];
+    async function interruptible(ctx: ActivityContext) {
+      runs.push(ctx.deliveryAttempt);
+      if (ctx.deliveryAttempt === 0) {
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        throw new Error('interrupted by shutdown');
+      }
+      return 'finished later';
+    }
+    async function wf(ctx: WorkflowContext) {
+      return ctx.callActivity(interruptible);
+    }
+    const h = await startHarness({ workflows: [wf], activities: [interruptible] });
+    t.after(() => h.stop());
+    // A backend whose abandon takes a moment, as any backend with I/O does.
+    const slowAbandon = Object.create(h.backend) as typeof h.backend;
+    slowAbandon.abandonActivityWorkItem = async (item, options) => {
+      await sleep(10);
+      return h.backend.abandonActivityWorkItem(item, options);
+    };
+    await h.worker.stop();
+    const worker = new Worker({ backend: slowAbandon, workflows: [wf], activities: [interruptible], logger: h.logger, minPollMs: 2, maxPollMs: 50 });
+    await worker.start();
+    await h.client.scheduleNewWorkflow(wf, { instanceId: 'interrupted' });
+    await eventually(() => runs.length === 1);
+    await worker.stop(20);
+    await h.addWorker();
+    const state = await h.client.waitForWorkflowCompletion('interrupted', { timeoutMs: 3000 });
+    assert.equal(state.runtimeStatus, 'COMPLETED', JSON.stringify(state.failureDetails));
+    assert.equal(state.output, 'finished later');
+    assert.deepEqual(runs, [0, 1]);
   });
 });

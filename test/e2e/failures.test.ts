@@ -140,7 +140,8 @@ describe('e2e: non-determinism and non-durable awaits', () => {
 
   it('awaiting a plain setTimeout promise fails with the "not a durable task" error instead of hanging', async (t) => {
     async function sleepy(ctx: WorkflowContext) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Long enough that it cannot fire inside the turn even on a loaded machine (detection is at turn end).
+      await new Promise((resolve) => setTimeout(resolve, 400));
       await ctx.createTimer(5);
       return 'unreachable';
     }
@@ -158,7 +159,7 @@ describe('e2e: non-determinism and non-durable awaits', () => {
     }
     async function sleepyLater(ctx: WorkflowContext) {
       await ctx.callActivity(noop);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       return 'unreachable';
     }
     const h = await startHarness({ workflows: [sleepyLater], activities: [noop] });
