@@ -72,7 +72,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
         closing = true;
         // Dispatches still waiting are cancelled first, so their items are abandoned (redelivered) at once.
         const stopping = loops.stop(SHUTDOWN_GRACE_MS);
-        dispatcher.cancelAll(new UnavailableError('the sidecar is shutting down'));
+        dispatcher.close(new UnavailableError('the sidecar is shutting down'));
         await stopping;
         for (const end of [...streams]) end(status.CANCELLED, 'the sidecar is shutting down');
         await shutdown(server);

@@ -33,6 +33,7 @@ export class WorkItemDispatcher {
   private readonly byToken = new Map<string, Pending>();
   private readonly byKey = new Map<string, Pending[]>();
   private readonly connectListeners = new Set<() => void>();
+  private closed: Error | undefined;
   private nextStreamId = 1;
   private roundRobin = 0;
 
@@ -71,6 +72,7 @@ export class WorkItemDispatcher {
   dispatch<R>(kind: DispatchKind, key: string, build: (token: string) => WorkItem): Dispatch<R> {
     const stream = this.streams[this.roundRobin++ % Math.max(1, this.streams.length)];
     const token = randomUUID();
+    if (this.closed) return { token, answer: Promise.reject(this.closed) };
     if (!stream) return { token, answer: Promise.reject(new UnavailableError('no worker is connected to GetWorkItems')) };
     let pending: Pending | undefined;
     const answer = new Promise<R>((resolve, reject) => {
@@ -119,8 +121,9 @@ export class WorkItemDispatcher {
     return true;
   }
 
-  /** Cancels every dispatch (shutdown). */
-  cancelAll(reason: Error): void {
+  /** Cancels every dispatch and refuses new ones (shutdown). */
+  close(reason: Error): void {
+    this.closed = reason;
     for (const pending of [...this.byToken.values()]) this.settle(pending, undefined, reason);
   }
 

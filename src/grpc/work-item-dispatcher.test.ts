@@ -1,0 +1,70 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { create } from '@bufbuild/protobuf';
+import { InvalidArgumentError, UnavailableError } from '../errors.js';
+import { WorkItemSchema, type WorkItem } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import { WorkItemDispatcher } from './work-item-dispatcher.js';
+
+const item = (token: string) => create(WorkItemSchema, { completionToken: token });
+
+describe('WorkItemDispatcher', () => {
+  it('registers a dispatch before writing it, so an answer given during write is accepted', async () => {
+    const d = new WorkItemDispatcher();
+    d.attach((wi) => d.complete('workflow', 'i1', wi.completionToken, () => 'answer'));
+    assert.equal(await d.dispatch('workflow', 'i1', item).answer, 'answer');
+  });
+
+  it('sends round robin over the connected streams', () => {
+    const d = new WorkItemDispatcher();
+    const seen: number[] = [];
+    d.attach(() => seen.push(1));
+    d.attach(() => seen.push(2));
+    for (let i = 0; i < 4; i++) void d.dispatch('activity', `k${i}`, item).answer.catch(() => undefined);
+    assert.deepEqual(seen, [1, 2, 1, 2]);
+  });
+
+  it('matches an empty token by key, refuses unknown tokens and tokens of another key', async () => {
+    const d = new WorkItemDispatcher();
+    const written: WorkItem[] = [];
+    d.attach((wi) => written.push(wi));
+    const a = d.dispatch('workflow', 'a', item);
+    const b = d.dispatch('workflow', 'b', item);
+    assert.throws(() => d.complete('workflow', 'a', 'stale', () => 1), { code: 'NOT_FOUND' });
+    assert.throws(() => d.complete('workflow', 'a', b.token, () => 1), { code: 'FAILED_PRECONDITION' });
+    d.complete('workflow', 'a', '', () => 'a-answer');
+    d.complete('workflow', 'b', b.token, () => 'b-answer');
+    assert.deepEqual(await Promise.all([a.answer, b.answer]), ['a-answer', 'b-answer']);
+    assert.throws(() => d.complete('workflow', 'b', b.token, () => 1), { code: 'NOT_FOUND' });
+    assert.equal(d.pendingCount, 0);
+  });
+
+  it('rejects the dispatch when the answer is malformed', async () => {
+    const d = new WorkItemDispatcher();
+    d.attach(() => undefined);
+    const a = d.dispatch('activity', 'i/0', item);
+    assert.throws(() => d.complete('activity', 'i/0', a.token, () => { throw new InvalidArgumentError('result', 'bad'); }), InvalidArgumentError);
+    await assert.rejects(a.answer, InvalidArgumentError);
+  });
+
+  it('cancels what a stream holds when it detaches, and refuses work with no stream', async () => {
+    const d = new WorkItemDispatcher();
+    const detach = d.attach(() => undefined);
+    const a = d.dispatch('workflow', 'a', item);
+    detach();
+    await assert.rejects(a.answer, UnavailableError);
+    await assert.rejects(d.dispatch('workflow', 'b', item).answer, UnavailableError);
+  });
+
+  it('cancels by token (abandon) and refuses everything after close', async () => {
+    const d = new WorkItemDispatcher();
+    d.attach(() => undefined);
+    const a = d.dispatch('workflow', 'a', item);
+    assert.equal(d.cancel(a.token, new Error('abandoned'), 'activity'), false);
+    assert.equal(d.cancel(a.token, new Error('abandoned'), 'workflow'), true);
+    await assert.rejects(a.answer, /abandoned/);
+    const b = d.dispatch('workflow', 'b', item);
+    d.close(new UnavailableError('closing'));
+    await assert.rejects(b.answer, /closing/);
+    await assert.rejects(d.dispatch('workflow', 'c', item).answer, /closing/);
+  });
+});
