@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from '../../src/backends/backend.js';
 import type { RuntimeStatus } from '../../src/protocol/status.js';
+import type { Client } from '../../src/runtime/client.js';
+import type { PlannedInstance } from './crash-workflows.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker-process.js', import.meta.url));
 const LIVE: RuntimeStatus[] = ['PENDING', 'RUNNING', 'SUSPENDED'];
@@ -12,6 +14,19 @@ const LIVE: RuntimeStatus[] = ['PENDING', 'RUNNING', 'SUSPENDED'];
 /** application_name of a crash worker's connections: the tests terminate them by the `dtcrash-<schema>-` prefix. */
 export function crashApplicationName(schema: string, pid: number): string {
   return `dtcrash-${schema}-${pid}`;
+}
+
+/**
+ * Schedules the plan with start times spread evenly over the next spreadMs (scheduled starts), so work keeps
+ * arriving during the chaos however fast the machine is: every kill lands mid-run.
+ */
+export async function scheduleSpread(client: Client, plan: readonly PlannedInstance[], spreadMs: number): Promise<void> {
+  const t0 = Date.now();
+  await Promise.all(
+    plan.map((p, i) =>
+      client.scheduleNewWorkflow(p.workflow, { instanceId: p.instanceId, input: p.input, startAt: new Date(t0 + (i * spreadMs) / plan.length) }),
+    ),
+  );
 }
 
 export interface WorkerProcess {

@@ -14,6 +14,7 @@ import {
   liveInstances,
   randomBetween,
   readActivityLog,
+  scheduleSpread,
   sleep,
   spawnWorker,
   stopWorker,
@@ -28,6 +29,8 @@ const ROOTS = 300;
 const WORKERS = 3;
 const LEASE_MS = 1500;
 const BUDGET_MS = 55_000;
+/** Root starts are spread over this window so the chaos always meets running work. */
+const SPREAD_MS = 4000;
 
 /** Terminates the server sessions of this schema's crash workers (see crashApplicationName); returns how many. */
 async function terminateWorkerSessions(schema: string): Promise<number> {
@@ -57,7 +60,7 @@ describe('scale-out on PostgreSQL', () => {
 
     const client = new Client({ backend });
     const plan = crashPlan(ROOTS, 'pg');
-    await Promise.all(plan.map((p) => client.scheduleNewWorkflow(p.workflow, { instanceId: p.instanceId, input: p.input })));
+    await scheduleSpread(client, plan, SPREAD_MS);
     spawned.push(...(await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(`postgres:${schema}`, logFile, LEASE_MS)))));
     const [victim, ...survivors] = spawned as [WorkerProcess, ...WorkerProcess[]];
 

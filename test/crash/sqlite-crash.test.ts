@@ -13,6 +13,7 @@ import {
   liveInstances,
   randomBetween,
   readActivityLog,
+  scheduleSpread,
   sleep,
   spawnWorker,
   stopWorker,
@@ -26,6 +27,8 @@ import { verifyWorkload } from './history-verifier.js';
 const ROOTS = 300;
 const LEASE_MS = 1200;
 const BUDGET_MS = 55_000;
+/** Root starts are spread over this window so the chaos always meets running work. */
+const SPREAD_MS = 6000;
 
 describe('crash safety on SQLite', () => {
   it('SIGKILLed workers lose no result and duplicate no event', { timeout: BUDGET_MS + 10_000 }, async (t) => {
@@ -44,7 +47,7 @@ describe('crash safety on SQLite', () => {
 
     const client = new Client({ backend });
     const plan = crashPlan(ROOTS, 'sq');
-    await Promise.all(plan.map((p) => client.scheduleNewWorkflow(p.workflow, { instanceId: p.instanceId, input: p.input })));
+    await scheduleSpread(client, plan, SPREAD_MS);
 
     const kills = randomBetween(4, 6);
     const killLog: string[] = [];
