@@ -70,6 +70,31 @@ describe('e2e: child workflows', () => {
     assert.match(out.message, /child exploded/);
     assert.equal((await h.client.getWorkflowState('p-fail:0000'))?.runtimeStatus, 'FAILED');
   });
+  it('a child whose explicit ID belongs to a running instance fails the call instead of hanging', async (t) => {
+    async function busy(ctx: WorkflowContext) {
+      return ctx.waitForExternalEvent('go');
+    }
+    async function parent(ctx: WorkflowContext) {
+      try {
+        await ctx.callChildWorkflow(busy, undefined, { instanceId: 'busy-child' });
+        return 'no error';
+      } catch (error) {
+        return (error as TaskFailedError).details;
+      }
+    }
+    const h = await startHarness({ workflows: [parent, busy] });
+    t.after(() => h.stop());
+    await h.client.scheduleNewWorkflow(busy, { instanceId: 'busy-child', input: 'original' });
+    await h.client.waitForWorkflowStart('busy-child', { timeoutMs: 2000 });
+    const state = await h.run(parent, undefined, 'collide');
+    const details = state.output as TaskFailedError['details'];
+    assert.equal(details.errorType, 'WorkflowAlreadyExists');
+    assert.match(details.errorMessage, /busy-child/);
+    const untouched = await h.client.getWorkflowState('busy-child');
+    assert.equal(untouched?.runtimeStatus, 'RUNNING');
+    assert.equal(untouched?.input, 'original');
+    assert.equal(untouched?.parentInstanceId, undefined);
+  });
 });
 
 describe('e2e: retry policies', () => {

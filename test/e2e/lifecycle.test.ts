@@ -55,6 +55,29 @@ describe('e2e: suspend and resume', () => {
     const state = await h.client.waitForWorkflowCompletion('susp2', { timeoutMs: 3000 });
     assert.equal(state.output, 7);
   });
+  it('an activity result that arrives while suspended is applied after resume', async (t) => {
+    async function slow(_ctx: ActivityContext) {
+      await sleep(40);
+      return 'result';
+    }
+    async function wf(ctx: WorkflowContext) {
+      const value = await ctx.callActivity(slow);
+      return `${value} then ${await ctx.callActivity(slow)}`;
+    }
+    const h = await startHarness({ workflows: [wf], activities: [slow] });
+    t.after(() => h.stop());
+    await h.client.scheduleNewWorkflow(wf, { instanceId: 'susp3' });
+    await eventually(async () => (await h.client.getWorkflowHistory('susp3')).some((e) => e.type === 'taskScheduled'));
+    await h.client.suspendWorkflow('susp3');
+    await eventually(async () => (await h.client.getWorkflowHistory('susp3')).some((e) => e.type === 'taskCompleted'));
+    await sleep(20);
+    const history = await h.client.getWorkflowHistory('susp3');
+    assert.equal(history.filter((e) => e.type === 'taskScheduled').length, 1, 'no code ran on the held result');
+    assert.equal((await h.client.getWorkflowState('susp3'))?.runtimeStatus, 'SUSPENDED');
+    await h.client.resumeWorkflow('susp3');
+    const state = await h.client.waitForWorkflowCompletion('susp3', { timeoutMs: 3000 });
+    assert.equal(state.output, 'result then result');
+  });
 });
 
 describe('e2e: terminate', () => {
