@@ -238,4 +238,21 @@ describe('e2e: payload limits', () => {
     assert.match(details.errorMessage, /1000 bytes/);
     assert.equal(calls, 1, 'a non-retriable failure is not retried');
   });
+
+  it('an oversized workflow output fails the workflow; an oversized raised event throws at the client', async (t) => {
+    async function bigOutput(_ctx: WorkflowContext) {
+      return big;
+    }
+    async function waits(ctx: WorkflowContext) {
+      return ctx.waitForExternalEvent('e');
+    }
+    const h = await startHarness({ workflows: [bigOutput, waits], maxPayloadBytes: limit });
+    t.after(() => h.stop());
+    const state = await h.run(bigOutput, undefined, 'big-output-wf');
+    assert.equal(state.runtimeStatus, 'FAILED');
+    assert.equal(state.failureDetails?.errorType, 'PayloadTooLargeError');
+    assert.match(state.failureDetails!.errorMessage, /workflow output is 2002 bytes, over the payload limit of 1000 bytes/);
+    await h.client.scheduleNewWorkflow(waits, { instanceId: 'big-event' });
+    await assert.rejects(h.client.raiseEvent('big-event', 'e', big), PayloadTooLargeError);
+  });
 });
