@@ -61,7 +61,7 @@ function turnRows(turns: TurnTiming[], early: number, detail: string): ScenarioR
   ];
 }
 
-const sleep = (ms: number): Promise<undefined> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<undefined> => new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 
 /** Medians over the 21 turns ending at `turn` (1-based). */
 function windowStats(turns: TurnTiming[], turn: number) {
