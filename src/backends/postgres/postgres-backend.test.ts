@@ -183,6 +183,38 @@ describe('PostgresBackend on a shared database', () => {
       await Promise.all([backend.close(), other.close()]);
     }
   });
+  it('survives connections killed under load (no unhandled error events) and works afterwards', async () => {
+    const backend = makeOn(schemas.create());
+    await backend.init();
+    try {
+      let stop = false;
+      const loops = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; !stop; i++) {
+          try {
+            await backend.createWorkflowInstance(start(`w${w}-${i}`), { reuse: 'replaceTerminal' });
+            const item = await backend.lockWorkflowWorkItem(LOCK);
+            if (item) await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: running(item.instanceId) }));
+          } catch {
+            // a call in flight when its connection dies fails; the next one gets a fresh connection
+          }
+        }
+      });
+      for (let kill = 0; kill < 3; kill++) {
+        await new Promise((r) => setTimeout(r, 150));
+        await adminQuery(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = $1`,
+          [backend.applicationName],
+        );
+      }
+      stop = true;
+      await Promise.all(loops);
+      await backend.createWorkflowInstance(start('after')).catch(() => backend.createWorkflowInstance(start('after')));
+      assert.equal((await backend.getWorkflowMetadata('after'))?.runtimeStatus, 'PENDING');
+    } finally {
+      await backend.close();
+    }
+  });
 });
 
 describe('PostgresBackend messages and queries', () => {

@@ -73,6 +73,11 @@ export class PostgresBackend implements Backend {
     });
     // An idle client whose connection dies emits 'error' on the pool; without a handler that kills the process.
     this.pool.on('error', (err) => options.onError?.(err));
+    // pg-pool hands a released client to a waiting connect() through a promise, so for a moment the client is
+    // checked out with no 'error' listener; a FATAL that arrives in the same socket chunk (pg_terminate_backend)
+    // would then crash the process. A permanent listener closes that gap; the holder still sees the failure
+    // on its next query, which releases the client as broken.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.notifier = notify
       ? new Notifier({
           connectionString: options.connectionString,
