@@ -5,7 +5,7 @@ import { NonRetriableError, TaskFailedError } from '../../src/errors.js';
 import type { ActivityContext } from '../../src/sdk/activity-context.js';
 import type { WorkflowContext } from '../../src/sdk/workflow-context.js';
 import type { RetryPolicy } from '../../src/sdk/retry-policy.js';
-import { startHarness } from '../support/harness.js';
+import { eventually, startHarness } from '../support/harness.js';
 
 describe('e2e: child workflows', () => {
   it('returns the child result; the default child ID is "<parent>:0000"-style by sequence number', async (t) => {
@@ -94,6 +94,29 @@ describe('e2e: child workflows', () => {
     assert.equal(untouched?.runtimeStatus, 'RUNNING');
     assert.equal(untouched?.input, 'original');
     assert.equal(untouched?.parentInstanceId, undefined);
+  });
+  it('terminating a child fails the parent call with details saying it was terminated', async (t) => {
+    async function child(ctx: WorkflowContext) {
+      return ctx.waitForExternalEvent('never');
+    }
+    async function parent(ctx: WorkflowContext) {
+      try {
+        await ctx.callChildWorkflow(child, undefined, { instanceId: 'term-child' });
+        return 'no error';
+      } catch (error) {
+        return (error as TaskFailedError).details;
+      }
+    }
+    const h = await startHarness({ workflows: [parent, child] });
+    t.after(() => h.stop());
+    await h.client.scheduleNewWorkflow(parent, { instanceId: 'term-parent' });
+    await eventually(async () => (await h.client.getWorkflowState('term-child'))?.runtimeStatus === 'RUNNING');
+    await h.client.terminateWorkflow('term-child', { output: 'stopped by operator' });
+    const state = await h.client.waitForWorkflowCompletion('term-parent', { timeoutMs: 3000 });
+    const details = state.output as TaskFailedError['details'];
+    assert.equal(details.errorType, 'WorkflowTerminated');
+    assert.match(details.errorMessage, /terminated/);
+    assert.match(details.errorMessage, /stopped by operator/);
   });
 });
 
