@@ -36,15 +36,22 @@ export interface WorkerProcess {
   readonly exited: Promise<number | null>;
   /** The last stderr output, for failure messages. */
   stderr(): string;
+  /** Log lines about a lost lease: a late completion, abandon or renewal the backend rejected. */
+  leaseLosses(): number;
 }
 
 /** Spawns a worker and resolves once it reports ready (its backend is open and its loops run). */
 export function spawnWorker(spec: string, logFile: string, leaseMs: number, readyTimeoutMs = 10_000): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [WORKER_SCRIPT, spec, logFile, String(leaseMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+  let losses = 0;
+  child.stderr!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    losses += text.split('\n').filter((line) => line.includes('lease lost')).length;
+    err = (err + text).slice(-8000);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const proc: WorkerProcess = { pid: child.pid!, child, exited, stderr: () => err };
+  const proc: WorkerProcess = { pid: child.pid!, child, exited, stderr: () => err, leaseLosses: () => losses };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 // Scale-out on PostgreSQL: three worker processes share one schema and a few hundred workflows. Mid-run one is
-// SIGKILLed and the survivors' server connections are terminated (pg_terminate_backend). Every instance must
-// complete with the exact output and an exact history, and the survivors must share the work.
+// SIGKILLed, the survivors' server connections are terminated (pg_terminate_backend) and one survivor is paused
+// past its lease (SIGSTOP/SIGCONT). Every instance must complete with the exact output and an exact history,
+// and the survivors must share the work.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +31,7 @@ const WORKERS = 3;
 const LEASE_MS = 1500;
 const BUDGET_MS = 55_000;
 /** Root starts are spread over this window so the chaos always meets running work. */
-const SPREAD_MS = 4000;
+const SPREAD_MS = 6000;
 
 /** Terminates the server sessions of this schema's crash workers (see crashApplicationName); returns how many. */
 async function terminateWorkerSessions(schema: string): Promise<number> {
@@ -43,7 +44,7 @@ async function terminateWorkerSessions(schema: string): Promise<number> {
 }
 
 describe('scale-out on PostgreSQL', () => {
-  it('three workers share the work; a SIGKILL and dropped connections lose no result', { timeout: BUDGET_MS + 10_000 }, async (t) => {
+  it('three workers share the work; a SIGKILL, dropped connections and a stall lose no result', { timeout: BUDGET_MS + 10_000 }, async (t) => {
     const started = Date.now();
     const schema = uniqueSchemaName('dt_crash');
     const dir = mkdtempSync(join(tmpdir(), 'durabletask-scale-'));
@@ -78,6 +79,14 @@ describe('scale-out on PostgreSQL', () => {
       assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running when sessions are terminated');
     }
     assert.ok(terminated >= survivors.length, `the survivors' sessions were terminated (${terminated})`);
+    // A stalled worker (paused past its lease) wakes up holding stale work items: the others have re-leased
+    // them, so its late completions must be rejected, never applied twice.
+    const stalled = survivors[0]!;
+    assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running when a worker stalls');
+    stalled.child.kill('SIGSTOP');
+    await sleep(LEASE_MS * 2);
+    stalled.child.kill('SIGCONT');
+    events.push(`stalled ${stalled.pid} for ${LEASE_MS * 2} ms until ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
     const chaosEnded = Date.now();
     await waitUntilSettled(backend, started + BUDGET_MS);
     const settled = Date.now();
@@ -97,6 +106,7 @@ describe('scale-out on PostgreSQL', () => {
     t.diagnostic(
       `${verified.checked} instances, ${verified.scheduledTasks.size} activities, ${summary.executions} executions ` +
         `(victim ${summary.byPid.get(victim.pid) ?? 0}, survivors ${shares.join(' / ')}), ${summary.reExecuted} ran more than once; ` +
+        `stalled worker's rejected lease lines ${stalled.leaseLosses()}; ` +
         `settled ${settled - chaosEnded} ms after the chaos, total ${Date.now() - started} ms`,
     );
   });
