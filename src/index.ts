@@ -19,3 +19,4 @@ export type { WorkflowState } from './runtime/workflow-state.js';
 export type { Logger } from './runtime/logger.js';
 export { MemoryBackend } from './backends/memory/memory-backend.js';
 export { SqliteBackend, type SqliteBackendOptions } from './backends/sqlite/sqlite-backend.js';
+export { PostgresBackend, type PostgresBackendOptions } from './backends/postgres/postgres-backend.js';
