@@ -43,6 +43,36 @@ async function terminateWorkerSessions(schema: string): Promise<number> {
   return rows.filter((r) => r.terminated).length;
 }
 
+/**
+ * Mid-run: SIGKILL the victim, terminate the survivors' sessions twice, then stall one survivor past its lease.
+ * A stalled worker wakes up holding stale work items the others have re-leased: its late completions must be
+ * rejected, never applied twice. Returns what happened, for the report.
+ */
+async function chaos(backend: PostgresBackend, schema: string, victim: WorkerProcess, survivors: WorkerProcess[], when: () => string) {
+  const events: string[] = [];
+  const stillRunning = async (what: string) => assert.ok((await liveInstances(backend)).length > 0, `the workload is still running ${what}`);
+  await sleep(randomBetween(300, 700));
+  await killHard(victim);
+  events.push(`SIGKILL ${victim.pid} at ${when()}`);
+  await stillRunning('at the SIGKILL');
+  let terminated = 0;
+  for (let round = 0; round < 2; round++) {
+    await sleep(randomBetween(300, 600));
+    const n = await terminateWorkerSessions(schema);
+    terminated += n;
+    events.push(`terminated ${n} sessions at ${when()}`);
+    await stillRunning('when sessions are terminated');
+  }
+  assert.ok(terminated >= survivors.length, `the survivors' sessions were terminated (${terminated})`);
+  const stalled = survivors[0]!;
+  await stillRunning('when a worker stalls');
+  stalled.child.kill('SIGSTOP');
+  await sleep(LEASE_MS * 2);
+  stalled.child.kill('SIGCONT');
+  events.push(`stalled ${stalled.pid} for ${LEASE_MS * 2} ms until ${when()}`);
+  return { events, stalled };
+}
+
 describe('scale-out on PostgreSQL', () => {
   it('three workers share the work; a SIGKILL, dropped connections and a stall lose no result', { timeout: BUDGET_MS + 10_000 }, async (t) => {
     const started = Date.now();
@@ -65,28 +95,7 @@ describe('scale-out on PostgreSQL', () => {
     spawned.push(...(await Promise.all(Array.from({ length: WORKERS }, () => spawnWorker(`postgres:${schema}`, logFile, LEASE_MS)))));
     const [victim, ...survivors] = spawned as [WorkerProcess, ...WorkerProcess[]];
 
-    const events: string[] = [];
-    await sleep(randomBetween(300, 700));
-    await killHard(victim);
-    events.push(`SIGKILL ${victim.pid} at ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
-    assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running at the SIGKILL');
-    let terminated = 0;
-    for (let round = 0; round < 2; round++) {
-      await sleep(randomBetween(300, 600));
-      const n = await terminateWorkerSessions(schema);
-      terminated += n;
-      events.push(`terminated ${n} sessions at ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
-      assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running when sessions are terminated');
-    }
-    assert.ok(terminated >= survivors.length, `the survivors' sessions were terminated (${terminated})`);
-    // A stalled worker (paused past its lease) wakes up holding stale work items: the others have re-leased
-    // them, so its late completions must be rejected, never applied twice.
-    const stalled = survivors[0]!;
-    assert.ok((await liveInstances(backend)).length > 0, 'the workload is still running when a worker stalls');
-    stalled.child.kill('SIGSTOP');
-    await sleep(LEASE_MS * 2);
-    stalled.child.kill('SIGCONT');
-    events.push(`stalled ${stalled.pid} for ${LEASE_MS * 2} ms until ${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
+    const { events, stalled } = await chaos(backend, schema, victim, survivors, () => `${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
     const chaosEnded = Date.now();
     await waitUntilSettled(backend, started + BUDGET_MS);
     const settled = Date.now();
