@@ -10,6 +10,8 @@ export interface WorkLoopOptions<T> {
   maxPollMs: number;
   wake: Wake;
   logger: Logger;
+  /** Most lock calls in flight at once. @default 32 */
+  maxParallelLocks?: number;
   lock(): Promise<T | undefined>;
   process(item: T): Promise<void>;
 }
@@ -51,27 +53,42 @@ export class WorkLoop<T> {
   private async run(): Promise<void> {
     const { options } = this;
     let idleMs = options.minPollMs;
+    // How many locks to ask for at once: doubles while every lock finds work, falls back when one does not.
+    // Concurrent locks let a group-committing backend lease a whole batch in one transaction.
+    let parallel = 1;
     while (this.running) {
-      if (this.inFlight.size >= options.concurrency) {
+      const free = options.concurrency - this.inFlight.size;
+      if (free <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
       options.wake.clear();
-      let item: T | undefined;
-      try {
-        item = await options.lock();
-      } catch (error) {
-        options.logger.warn({ err: error, loop: options.name }, 'locking a work item failed; retrying');
-      }
-      if (item === undefined) {
+      const asked = Math.min(parallel, free, options.maxParallelLocks ?? 32);
+      const items = await this.lockMany(asked);
+      for (const item of items) this.track(item);
+      if (items.length === 0) {
+        parallel = 1;
         if (!this.running) break;
         await options.wake.wait(idleMs);
         idleMs = Math.min(idleMs * 2, options.maxPollMs);
         continue;
       }
       idleMs = options.minPollMs;
-      this.track(item);
+      parallel = items.length === asked ? asked * 2 : Math.max(1, items.length);
     }
+  }
+
+  private async lockMany(count: number): Promise<T[]> {
+    const results = await Promise.allSettled(Array.from({ length: count }, () => this.options.lock()));
+    const items: T[] = [];
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.options.logger.warn({ err: result.reason, loop: this.options.name }, 'locking a work item failed; retrying');
+      } else if (result.value !== undefined) {
+        items.push(result.value);
+      }
+    }
+    return items;
   }
 
   private track(item: T): void {
