@@ -17,9 +17,9 @@ export interface WorkerOptions {
   backend: Backend;
   workflows?: Workflow[] | Record<string, Workflow>;
   activities?: Activity[] | Record<string, Activity>;
-  /** Workflow turns processed at once. @default 16 */
+  /** Workflow turns processed at once. @default 64 */
   workflowConcurrency?: number;
-  /** Activities run at once. @default 64 */
+  /** Activities run at once. @default 128 */
   activityConcurrency?: number;
   /** Lease on a locked work item; renewed at half-time while work runs. @default 60000 */
   leaseMs?: number;
@@ -48,8 +48,8 @@ export class Worker {
     this.backend = options.backend;
     this.logger = options.logger ?? defaultLogger();
     this.options = {
-      workflowConcurrency: options.workflowConcurrency ?? 16,
-      activityConcurrency: options.activityConcurrency ?? 64,
+      workflowConcurrency: options.workflowConcurrency ?? 64,
+      activityConcurrency: options.activityConcurrency ?? 128,
       leaseMs: options.leaseMs ?? 60_000,
       minPollMs: options.minPollMs ?? 5,
       maxPollMs: options.maxPollMs ?? 250,
