@@ -51,6 +51,14 @@ export function decideStartDelivery(existing: RuntimeStatus | undefined, start: 
 }
 
 /**
+ * A termination does not wait for a scheduled start: the instance's whole inbox (its ExecutionStarted first)
+ * becomes visible at once, and the turn ends the instance without running its code.
+ */
+export function cancelsScheduledStart(event: HistoryEvent): boolean {
+  return event.type === 'executionTerminated';
+}
+
+/**
  * When an event for a waiting instance becomes visible: an instance still waiting for its scheduled start
  * keeps new events in its inbox until the start, so they are never processed before ExecutionStarted.
  */

@@ -140,4 +140,15 @@ describe('runTurn', () => {
     const second = await runTurn(outcome.state, [fresh], ctx, execute);
     assert.equal(second.executed, true);
   });
+
+  it('a workflow terminated before it ever ran ends TERMINATED without running its code', async () => {
+    const { execute, requests } = replying([{ id: 0, type: 'scheduleTask', name: 'a', taskExecutionId: 't' }]);
+    const outcome = await runTurn(newRuntimeState('i'), [start(), newEvent('executionTerminated', t0, { input: '"early"', recurse: true })], ctx, execute);
+    assert.equal(requests.length, 0);
+    assert.equal(outcome.result.instance?.runtimeStatus, 'TERMINATED');
+    assert.deepEqual(
+      outcome.result.newHistory.map((e) => e.type),
+      ['workflowStarted', 'executionStarted', 'executionTerminated', 'executionCompleted'],
+    );
+  });
 });

@@ -54,6 +54,8 @@ export async function runTurn(
     if (terminate?.recurse && state.completedEvent) out.messages.push(...cascade(state, terminate, ctx.now));
     return { result: { ...out, newHistory: [], continuedAsNew: false }, state, duplicates: [...inbox], executed: false };
   }
+  // Terminated before it ever ran (e.g. while waiting for a scheduled start): end it without running its code.
+  const run: TurnExecutor = terminate && !state.startEvent ? async () => ({ actions: [] }) : execute;
   const duplicates: HistoryEvent[] = [];
   const accepted = inbox.filter((e) => (!isStaleResolution(state, e) && addEvent(state, e)) || (duplicates.push(e), false));
   if (accepted.length === 0) {
@@ -66,7 +68,7 @@ export async function runTurn(
   const history: HistoryEvent[] = [];
   let replaced = false;
   for (let generation = 0; ; generation++) {
-    const response = await execute({ instanceId: state.instanceId, state: turn.state, freshGeneration: generation > 0, newEvents: events });
+    const response = await run({ instanceId: state.instanceId, state: turn.state, freshGeneration: generation > 0, newEvents: events });
     applyResponse(turn, events, response, terminate);
     if (!turn.out.continuedAsNew) {
       history.push(...turn.out.history);

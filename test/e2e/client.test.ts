@@ -42,6 +42,21 @@ describe('e2e: client scheduling', () => {
     assert.ok(history[0]!.timestamp >= startAt);
   });
 
+  it('terminating an instance that waits for its scheduled start ends it at once, without running it', async (t) => {
+    let ran = false;
+    async function neverRuns(_ctx: WorkflowContext) {
+      ran = true;
+    }
+    const h = await startHarness({ workflows: [neverRuns] });
+    t.after(() => h.stop());
+    await h.client.scheduleNewWorkflow(neverRuns, { instanceId: 'scheduled', startAt: new Date(Date.now() + 60_000) });
+    await h.client.terminateWorkflow('scheduled', { output: 'cancelled' });
+    const state = await h.client.waitForWorkflowCompletion('scheduled', { timeoutMs: 2000 });
+    assert.equal(state.runtimeStatus, 'TERMINATED');
+    assert.equal(state.output, 'cancelled');
+    assert.equal(ran, false);
+  });
+
   it('a duplicate running ID throws WorkflowAlreadyExistsError; reuse "replaceTerminal" replaces a finished one', async (t) => {
     const h = await startHarness({ workflows: [waitsForEvent, echo] });
     t.after(() => h.stop());

@@ -66,6 +66,12 @@ export class InstanceTable {
     if (!inst.key || dueBefore({ at, seq: entry.seq }, inst.key)) this.push(inst, at, entry.seq);
   }
 
+  /** Makes every inbox event of the instance visible by `now` (a termination cancels its scheduled start). */
+  makeVisible(inst: InstanceState, now: number): void {
+    for (const entry of inst.inbox) entry.visibleAt = Math.min(entry.visibleAt, now);
+    this.reschedule(inst);
+  }
+
   /** Locks the instance due longest, taking up to maxEvents visible inbox events in arrival order. */
   lock(now: number, lockedBy: string, leaseMs: number, maxEvents: number): { inst: InstanceState; batch: InboxEntry[] } | undefined {
     for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {

@@ -1,7 +1,7 @@
 // The in-process backend: Maps and heaps, no I/O. For tests, demos and the examples; every operation is
 // atomic because it runs synchronously between awaits. Events and rows are deep-copied in and out (Dates
 // kept) so that callers never alias stored state.
-import { eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import { cancelsScheduledStart, eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -207,6 +207,11 @@ export class MemoryBackend implements Backend {
   /** An event for an instance still waiting for its scheduled start waits for that start too. */
   private enqueueEvent(inst: InstanceState, event: HistoryEvent, visibleAt: Date | undefined): void {
     const now = new Date();
+    if (cancelsScheduledStart(event) && pendingStartAt(inst.record)) {
+      this.instances.makeVisible(inst, now.getTime());
+      this.instances.enqueue(inst, event, now.getTime());
+      return;
+    }
     const earliest = eventVisibleAt(pendingStartAt(inst.record), now);
     const at = visibleAt && visibleAt > earliest ? visibleAt : earliest;
     this.instances.enqueue(inst, event, at.getTime());

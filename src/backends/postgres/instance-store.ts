@@ -8,6 +8,7 @@ import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
+import { cancelsScheduledStart } from '../../core/delivery.js';
 
 /** SQL for when an event to an instance becomes visible: core/delivery eventVisibleAt, on the database clock. */
 export function visibleAtSql(i: string): string {
@@ -128,9 +129,22 @@ export async function createInstance(
 }
 
 export async function addEvent(pool: Pool, t: Tables, instanceId: string, event: HistoryEvent): Promise<void> {
+  if (cancelsScheduledStart(event)) return addStartCancellingEvent(pool, t, instanceId, event);
   const result = await pool.query(
     `INSERT INTO ${t.inbox} (instance_id, event, visible_at)
      SELECT i.instance_id, $2, ${visibleAtSql('i')} FROM ${t.instances} i WHERE i.instance_id = $1`,
+    [instanceId, encodeEvent(event)],
+  );
+  if (result.rowCount !== 1) throw new WorkflowNotFoundError(instanceId);
+}
+
+/** core/delivery cancelsScheduledStart: the instance's waiting inbox becomes visible now, with the event. */
+async function addStartCancellingEvent(pool: Pool, t: Tables, instanceId: string, event: HistoryEvent): Promise<void> {
+  const result = await pool.query(
+    `WITH i AS (SELECT instance_id, runtime_status FROM ${t.instances} WHERE instance_id = $1),
+       early AS (UPDATE ${t.inbox} e SET visible_at = now() FROM i
+                 WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND e.visible_at > now())
+     INSERT INTO ${t.inbox} (instance_id, event, visible_at) SELECT i.instance_id, $2, now() FROM i`,
     [instanceId, encodeEvent(event)],
   );
   if (result.rowCount !== 1) throw new WorkflowNotFoundError(instanceId);

@@ -5,7 +5,7 @@ import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { isTerminalStatus } from '../../protocol/status.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import { decideStartDelivery, eventVisibleAt, isStartMessage } from '../../core/delivery.js';
+import { cancelsScheduledStart, decideStartDelivery, eventVisibleAt, isStartMessage } from '../../core/delivery.js';
 import { FailedPreconditionError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
@@ -104,7 +104,19 @@ export function createInstance(
 export function addEvent(sql: Statements, tx: TxContext, instanceId: string, event: HistoryEvent): void {
   const row = readStatus(sql, instanceId);
   if (!row) throw new WorkflowNotFoundError(instanceId);
-  enqueue(sql, tx, instanceId, event, eventVisibleAt(pendingStartAt(row), new Date(tx.now)).getTime());
+  enqueueFor(sql, tx, instanceId, row, event);
+}
+
+/** Enqueues an event to an existing instance under the scheduled-start rules of core/delivery. */
+function enqueueFor(sql: Statements, tx: TxContext, instanceId: string, row: StatusRow, event: HistoryEvent, visibleAt?: Date): void {
+  const waitingUntil = pendingStartAt(row);
+  if (waitingUntil && cancelsScheduledStart(event)) {
+    sql.get('UPDATE inbox SET visible_at = ? WHERE instance_id = ? AND visible_at > ?').run(tx.now, instanceId, tx.now);
+    refreshNextVisible(sql, instanceId);
+    enqueue(sql, tx, instanceId, event, tx.now);
+    return;
+  }
+  enqueue(sql, tx, instanceId, event, (visibleAt ?? eventVisibleAt(waitingUntil, new Date(tx.now))).getTime());
 }
 
 export function purgeInstance(sql: Statements, tx: TxContext, instanceId: string): boolean {
@@ -138,8 +150,7 @@ export function deliverMessage(sql: Statements, tx: TxContext, message: Outbound
     return undefined;
   }
   if (!target) return undefined;
-  const visibleAt = message.visibleAt ?? eventVisibleAt(pendingStartAt(target), new Date(tx.now));
-  enqueue(sql, tx, message.targetInstanceId, message.event, visibleAt.getTime());
+  enqueueFor(sql, tx, message.targetInstanceId, target, message.event, message.visibleAt);
   return undefined;
 }
 

@@ -117,11 +117,23 @@ export function instanceCases(makeBackend: MakeBackend): void {
       const start = startEvent('later', { scheduledStartTimestamp: startAt });
       await backend.createWorkflowInstance(start);
       await backend.addWorkflowEvent('later', raised('early', '1'));
-      await backend.addWorkflowEvent('later', newEvent('executionTerminated', new Date(), { input: '"stop"', recurse: false }));
+      await backend.addWorkflowEvent('later', newEvent('executionSuspended', new Date(), { input: '"hold"' }));
       assert.equal(await lockWorkflow(backend), undefined);
       assert.equal((await backend.getWorkflowMetadata('later'))?.runtimeStatus, 'PENDING');
       await sleep(startAt.getTime() - Date.now() + 20);
       const item = await lockExpecting(backend, 'later');
+      assert.deepEqual(types(item.newEvents), ['executionStarted', 'eventRaised', 'executionSuspended']);
+      assert.deepEqual(item.newEvents[0], start);
+    }));
+
+  it('a termination does not wait for the scheduled start: the whole inbox becomes visible at once', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('doomed', { scheduledStartTimestamp: new Date(Date.now() + 60_000) });
+      await backend.createWorkflowInstance(start);
+      await backend.addWorkflowEvent('doomed', raised('early', '1'));
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.addWorkflowEvent('doomed', newEvent('executionTerminated', new Date(), { input: '"stop"', recurse: false }));
+      const item = await lockExpecting(backend, 'doomed');
       assert.deepEqual(types(item.newEvents), ['executionStarted', 'eventRaised', 'executionTerminated']);
       assert.deepEqual(item.newEvents[0], start);
     }));
