@@ -9,6 +9,7 @@ import type {
   handleUnaryCall,
 } from '@grpc/grpc-js';
 import { TaskHubSidecarService } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import { dropForeignTraceContext } from '../protocol/wire/foreign-fields.js';
 
 type Methods = (typeof TaskHubSidecarService)['method'];
 type In<M> = M extends { input: infer I extends DescMessage } ? MessageShape<I> : never;
@@ -44,7 +45,10 @@ function methodDefinition(method: DescMethod): MethodDefinition<unknown, unknown
     requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
     responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
     requestSerialize: (value) => asBuffer(toBinary(input, value as MessageShape<typeof input>)),
-    requestDeserialize: (bytes) => fromBinary(input, bytes),
+    requestDeserialize:
+      input.typeName === 'WorkflowResponse'
+        ? (bytes) => fromBinary(input, dropForeignTraceContext(bytes))
+        : (bytes) => fromBinary(input, bytes),
     responseSerialize: (value) => asBuffer(toBinary(output, value as MessageShape<typeof output>)),
     responseDeserialize: (bytes) => fromBinary(output, bytes),
   };
