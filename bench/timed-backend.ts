@@ -24,9 +24,9 @@ export function timedBackend(inner: Backend): TimedBackend {
     if (item) lockedAt.set(item, performance.now());
     return item;
   };
-  const completeWorkflowWorkItem = async (item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> => {
+  const completeWorkflowWorkItem: Backend['completeWorkflowWorkItem'] = async (item, result, options) => {
     const completeCalledAt = performance.now();
-    await inner.completeWorkflowWorkItem(item, result);
+    const leased = await inner.completeWorkflowWorkItem(item, result, options);
     turns.push({
       instanceId: item.instanceId,
       historyLength: item.historyLength,
@@ -35,6 +35,7 @@ export function timedBackend(inner: Backend): TimedBackend {
       completeCalledAt,
       committedAt: performance.now(),
     });
+    return leased;
   };
   const overrides: Partial<Backend> = { lockWorkflowWorkItem, completeWorkflowWorkItem };
   const backend = new Proxy(inner, {

@@ -83,6 +83,12 @@ export interface LockOptions {
   leaseMs: number;
 }
 
+/** Lease some of a turn's new activity tasks to the committing worker in the same transaction. */
+export interface ActivityLeaseRequest extends LockOptions {
+  /** At most this many (the worker's free activity slots). */
+  max: number;
+}
+
 export interface WorkflowLockOptions extends LockOptions {
   /** Most inbox events in one work item. @default 1000 */
   maxEvents?: number;
@@ -144,8 +150,14 @@ export interface Backend {
    * instance, deletes exactly the inbox events of the work item, inserts activity tasks, timers and
    * messages (creating instances for ExecutionStarted messages under core/delivery rules), releases the lock.
    * Throws LeaseLostError and changes nothing when the lock token is no longer the instance's.
+   * With `leaseActivities`, the first `max` of the turn's activity tasks are committed already leased to that
+   * worker and returned, saving it a lock transaction per task; otherwise (and for the rest) returns none.
    */
-  completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void>;
+  completeWorkflowWorkItem(
+    item: WorkflowWorkItem,
+    result: WorkflowTurnResult,
+    options?: { leaseActivities?: ActivityLeaseRequest },
+  ): Promise<ActivityWorkItem[]>;
   /** Releases the lock; the batch becomes visible again after delayMs. Throws LeaseLostError on a lost lock. */
   abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void>;
   /** Extends the lease to now + leaseMs. Throws LeaseLostError on a lost lock. */

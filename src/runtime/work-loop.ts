@@ -20,6 +20,8 @@ export class WorkLoop<T> {
   private readonly options: WorkLoopOptions<T>;
   private readonly inFlight = new Map<T, Promise<void>>();
   private running = false;
+  /** Slots promised to items leased elsewhere (a turn's activities), not yet handed over. */
+  private reserved = 0;
   private loop: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
 
@@ -29,6 +31,25 @@ export class WorkLoop<T> {
 
   get activeCount(): number {
     return this.inFlight.size;
+  }
+
+  /** Reserves up to n free slots for items that another path will lease; returns how many were granted. */
+  reserve(n: number): number {
+    if (!this.running) return 0;
+    const granted = Math.max(0, Math.min(n, this.options.concurrency - this.inFlight.size - this.reserved));
+    this.reserved += granted;
+    return granted;
+  }
+
+  /**
+   * Takes over items leased under a reservation of `reservedCount` slots and releases the reservation.
+   * Returns the items it refused because the loop has stopped (the caller abandons them).
+   */
+  adopt(items: T[], reservedCount: number): T[] {
+    this.reserved -= reservedCount;
+    if (!this.running) return items;
+    for (const item of items) this.track(item);
+    return [];
   }
 
   start(): void {
@@ -57,7 +78,7 @@ export class WorkLoop<T> {
     // Concurrent locks let a group-committing backend lease a whole batch in one transaction.
     let parallel = 1;
     while (this.running) {
-      const free = options.concurrency - this.inFlight.size;
+      const free = options.concurrency - this.inFlight.size - this.reserved;
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;

@@ -81,12 +81,27 @@ export class Worker {
     const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes };
     const workflowWake = new Wake(backend, 'workflowWork');
     const activityWake = new Wake(backend, 'activityWork');
-    const workflows = new WorkflowProcessor({ ...common, cache: this.cache, onDueLater: (at) => workflowWake.notifyAt(at) });
-    const activities = new ActivityProcessor({ ...common, signal: this.abort.signal });
     const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
     const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
+    const activities = new ActivityProcessor({ ...common, signal: this.abort.signal });
+    const activity = new WorkLoop<ActivityWorkItem>({
+      ...poll,
+      name: 'activity',
+      concurrency: options.activityConcurrency,
+      wake: activityWake,
+      lock: () => backend.lockActivityWorkItem(lease),
+      process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
+    });
+    const workflows = new WorkflowProcessor({
+      ...common,
+      cache: this.cache,
+      onDueLater: (at) => workflowWake.notifyAt(at),
+      // A turn's activities are committed already leased to this worker's free slots: no lock transaction each.
+      activityHandoff: { lease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
+    });
     this.loops = {
       wakes: [workflowWake, activityWake],
+      activity,
       workflow: new WorkLoop<WorkflowWorkItem>({
         ...poll,
         name: 'workflow',
@@ -94,14 +109,6 @@ export class Worker {
         wake: workflowWake,
         lock: () => backend.lockWorkflowWorkItem(lease),
         process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
-      }),
-      activity: new WorkLoop<ActivityWorkItem>({
-        ...poll,
-        name: 'activity',
-        concurrency: options.activityConcurrency,
-        wake: activityWake,
-        lock: () => backend.lockActivityWorkItem(lease),
-        process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
       }),
     };
     this.loops.workflow.start();

@@ -1,7 +1,7 @@
 // Processes one workflow work item in-process: state and execution from the cache (or rebuilt from history),
 // one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
 import { randomUUID } from 'node:crypto';
-import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
+import type { ActivityWorkItem, Backend, LockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backends/backend.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
 import { stateFromHistory } from '../core/runtime-state.js';
@@ -19,6 +19,8 @@ export interface WorkflowProcessorOptions {
   cache: ExecutionCache;
   logger: Logger;
   maxPayloadBytes: number;
+  /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
+  activityHandoff?: ActivityHandoff;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
   onDueLater?: (at: Date) => void;
 }
@@ -27,6 +29,14 @@ export interface WorkflowProcessorOptions {
 export function abandonDelayMs(retryCount: number): number {
   if (retryCount <= 0) return 0;
   return retryCount <= 100 ? retryCount * 1000 : 300_000;
+}
+
+export interface ActivityHandoff {
+  lease: LockOptions;
+  /** Reserves up to n activity slots; returns how many. */
+  reserve(n: number): number;
+  /** Hands leased items to the activity loop with the reservation; returns those it refused. */
+  adopt(items: ActivityWorkItem[], reserved: number): ActivityWorkItem[];
 }
 
 export class WorkflowProcessor {
@@ -60,7 +70,7 @@ export class WorkflowProcessor {
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
-      await backend.completeWorkflowWorkItem(item, outcome.result);
+      await this.commit(item, outcome.result);
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
@@ -77,6 +87,21 @@ export class WorkflowProcessor {
       await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(item.retryCount + 1) }).catch((e: unknown) => {
         logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
       });
+    }
+  }
+
+  /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
+  private async commit(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+    const { backend, activityHandoff: handoff } = this.o;
+    const wanted = result.activityTasks.length;
+    const reserved = handoff && wanted > 0 ? handoff.reserve(wanted) : 0;
+    let leased: ActivityWorkItem[] = [];
+    try {
+      const options = reserved > 0 ? { leaseActivities: { ...handoff!.lease, max: reserved } } : undefined;
+      leased = (await backend.completeWorkflowWorkItem(item, result, options)) ?? [];
+    } finally {
+      const refused = handoff && reserved > 0 ? handoff.adopt(leased, reserved) : [];
+      for (const task of refused) await backend.abandonActivityWorkItem(task).catch(() => undefined);
     }
   }
 

@@ -35,14 +35,23 @@ export class ActivityQueue {
     return this.tasks.get(id);
   }
 
-  insert(instanceId: string, event: TaskScheduledEvent, now: number): void {
+  insert(instanceId: string, event: TaskScheduledEvent, now: number, lease?: { lockedBy: string; leaseMs: number }): TaskRow {
     const seq = this.nextSeq++;
     const task: TaskRow = { id: String(seq), seq, instanceId, event, availableAt: now, dequeueCount: 0 };
     this.tasks.set(task.id, task);
     let set = this.byInstance.get(instanceId);
     if (!set) this.byInstance.set(instanceId, (set = new Set()));
     set.add(task);
+    if (lease) this.take(task, now, lease.lockedBy, lease.leaseMs);
     this.enqueue(task);
+    return task;
+  }
+
+  private take(task: TaskRow, now: number, lockedBy: string, leaseMs: number): void {
+    task.lockToken = randomUUID();
+    task.lockedBy = lockedBy;
+    task.dequeueCount++;
+    task.availableAt = now + leaseMs;
   }
 
   /** Locks the task that has been lockable longest, or returns undefined. */
@@ -52,10 +61,7 @@ export class ActivityQueue {
       const task = top.task;
       // Entries go stale when the task is deleted, renewed or abandoned; the task's current key decides.
       if (this.tasks.get(task.id) !== task || task.availableAt !== top.at) continue;
-      task.lockToken = randomUUID();
-      task.lockedBy = lockedBy;
-      task.dequeueCount++;
-      task.availableAt = now + leaseMs;
+      this.take(task, now, lockedBy, leaseMs);
       this.enqueue(task);
       return task;
     }

@@ -8,6 +8,7 @@ import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { isTerminalStatus } from '../../protocol/status.js';
 import type {
   ActivityResultEvent,
+  ActivityLeaseRequest,
   ActivityWorkItem,
   Backend,
   BackendSignal,
@@ -80,7 +81,11 @@ export class MemoryBackend implements Backend {
     return copyData(this.instances.get(instanceId)?.history.slice(fromIndex) ?? []);
   }
 
-  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+  async completeWorkflowWorkItem(
+    item: WorkflowWorkItem,
+    result: WorkflowTurnResult,
+    options: { leaseActivities?: ActivityLeaseRequest } = {},
+  ): Promise<ActivityWorkItem[]> {
     const inst = this.heldInstance(item);
     // Copy first, before any change: the turn must never alias the caller's objects.
     const turn = copyData(result);
@@ -92,14 +97,20 @@ export class MemoryBackend implements Backend {
     if (turn.warnings?.length) this.addWarnings(inst, turn.warnings);
     this.instances.consumeLocked(inst);
     this.instances.unlock(inst);
-    for (const task of turn.activityTasks) this.activities.insert(inst.record.instanceId, task, nowMs);
+    const lease = options.leaseActivities;
+    const leased: ActivityWorkItem[] = [];
+    turn.activityTasks.forEach((task, i) => {
+      const row = this.activities.insert(inst.record.instanceId, task, nowMs, lease && i < lease.max ? lease : undefined);
+      if (row.lockToken) leased.push(this.workItemOf(row));
+    });
     for (const timer of turn.timers) this.instances.enqueue(inst, timer.event, timer.visibleAt.getTime());
     const changed = new Set<string>();
     if (inst.record.runtimeStatus !== before) changed.add(inst.record.instanceId);
     for (const message of turn.messages) this.deliver(item.instanceId, message, now, changed);
     this.signals.emit({ kind: 'workflowWork' });
-    if (turn.activityTasks.length > 0) this.signals.emit({ kind: 'activityWork' });
+    if (turn.activityTasks.length > leased.length) this.signals.emit({ kind: 'activityWork' });
     for (const instanceId of changed) this.signals.emit({ kind: 'statusChanged', instanceId });
+    return leased;
   }
 
   async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
@@ -118,7 +129,10 @@ export class MemoryBackend implements Backend {
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
     const task = this.activities.lock(Date.now(), options.lockedBy, options.leaseMs);
     this.signals.rearm();
-    if (!task) return undefined;
+    return task && this.workItemOf(task);
+  }
+
+  private workItemOf(task: TaskRow): ActivityWorkItem {
     return {
       id: task.id,
       instanceId: task.instanceId,

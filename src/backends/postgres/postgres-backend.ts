@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type {
+  ActivityLeaseRequest,
   ActivityResultEvent,
   ActivityWorkItem,
   Backend,
@@ -131,10 +132,15 @@ export class PostgresBackend implements Backend {
     return getHistory(this.pool, this.tables, instanceId, fromIndex ?? 0);
   }
 
-  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+  async completeWorkflowWorkItem(
+    item: WorkflowWorkItem,
+    result: WorkflowTurnResult,
+    options: { leaseActivities?: ActivityLeaseRequest } = {},
+  ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
-    await completeWorkflow(this.pool, this.tables, item, result);
+    const leased = await completeWorkflow(this.pool, this.tables, item, result, options.leaseActivities);
     if (!this.notifier) this.emitTurnLocally(item.instanceId, result);
+    return leased;
   }
 
   async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {

@@ -2,7 +2,8 @@
 // guarded by the lease-checking UPDATE, so a lost lease changes nothing); continue-as-new and start messages,
 // which need core/delivery decisions per target, run as several statements inside one explicit transaction.
 import type { Pool } from 'pg';
-import type { InstanceUpdate, OutboundMessage, WorkflowTurnResult } from '../backend.js';
+import { randomUUID } from 'node:crypto';
+import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, WorkflowTurnResult } from '../backend.js';
 import { decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
@@ -48,8 +49,18 @@ function messagesInsert(p: Params, t: Tables, messages: OutboundMessage[], guard
     JOIN ${t.instances} i ON i.instance_id = x.target ORDER BY x.ord`;
 }
 
-/** The whole turn as one statement; returns 1 row with n = 1 when the lease held, n = 0 otherwise. */
-function turnStatement(t: Tables, key: LeaseKey, result: WorkflowTurnResult, messages: OutboundMessage[], warnings: string[]) {
+/**
+ * The whole turn as one statement; returns 1 row with n = 1 when the lease held, n = 0 otherwise, and the
+ * activity tasks inserted already leased (`tokens` holds a lock token for those, null for the others).
+ */
+function turnStatement(
+  t: Tables,
+  key: LeaseKey,
+  result: WorkflowTurnResult,
+  messages: OutboundMessage[],
+  warnings: string[],
+  lease: { request?: ActivityLeaseRequest; tokens: (string | null)[] },
+) {
   const p = new Params();
   const id = p.add(key.instanceId);
   const history = result.newHistory.map(encodeEvent);
@@ -71,9 +82,13 @@ function turnStatement(t: Tables, key: LeaseKey, result: WorkflowTurnResult, mes
       AND EXISTS (SELECT 1 FROM upd))`);
   }
   if (result.activityTasks.length > 0) {
-    ctes.push(`a AS (INSERT INTO ${t.tasks} (instance_id, event)
-      SELECT ${id}, x.e FROM upd, unnest(${p.add(result.activityTasks.map(encodeEvent))}::text[]) WITH ORDINALITY x(e, ord)
-      ORDER BY x.ord)`);
+    const leaseMs = p.add(lease.request?.leaseMs ?? 0);
+    ctes.push(`a AS (INSERT INTO ${t.tasks} (instance_id, event, lock_token, locked_by, visible_at, dequeue_count)
+      SELECT ${id}, x.e, x.tok, CASE WHEN x.tok IS NULL THEN NULL ELSE ${p.add(lease.request?.lockedBy ?? null)}::text END,
+        CASE WHEN x.tok IS NULL THEN now() ELSE now() + ${leaseMs}::double precision * interval '1 millisecond' END,
+        CASE WHEN x.tok IS NULL THEN 0 ELSE 1 END
+      FROM upd, unnest(${p.add(result.activityTasks.map(encodeEvent))}::text[], ${p.add(lease.tokens)}::text[]) WITH ORDINALITY x(e, tok, ord)
+      ORDER BY x.ord RETURNING id, lock_token, visible_at)`);
   }
   if (result.timers.length > 0) {
     const events = p.add(result.timers.map((timer) => encodeEvent(timer.event)));
@@ -83,18 +98,44 @@ function turnStatement(t: Tables, key: LeaseKey, result: WorkflowTurnResult, mes
       ORDER BY x.ord)`);
   }
   if (messages.length > 0) ctes.push(`m AS (${messagesInsert(p, t, messages, 'upd, ')})`);
-  return { text: `WITH ${ctes.join(',\n')}\nSELECT count(*)::integer AS n FROM upd`, values: p.values };
+  const leased =
+    result.activityTasks.length > 0
+      ? `(SELECT coalesce(json_agg(json_build_object('id', id::text, 'token', lock_token, 'until', visible_at)), '[]') FROM a WHERE lock_token IS NOT NULL)`
+      : `'[]'::json`;
+  return { text: `WITH ${ctes.join(',\n')}\nSELECT (SELECT count(*)::integer FROM upd) AS n, ${leased} AS leased`, values: p.values };
 }
 
-export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: WorkflowTurnResult): Promise<void> {
+interface TurnRow {
+  n: number;
+  leased: { id: string; token: string; until: string }[];
+}
+
+/** Lock tokens for the tasks to insert already leased: the first `max`, null for the rest. */
+function leaseTokens(result: WorkflowTurnResult, request?: ActivityLeaseRequest): (string | null)[] {
+  return result.activityTasks.map((_, i) => (request && i < request.max ? randomUUID() : null));
+}
+
+function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
+  const byToken = new Map(row.leased.map((r) => [r.token, r]));
+  const items: ActivityWorkItem[] = [];
+  tokens.forEach((token, i) => {
+    const leased = token ? byToken.get(token) : undefined;
+    if (!token || !leased) return;
+    items.push({ id: leased.id, instanceId: key.instanceId, lockToken: token, lockedUntil: new Date(leased.until), event: result.activityTasks[i]!, retryCount: 0 });
+  });
+  return items;
+}
+
+export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
   const warnings = [...(result.warnings ?? [])];
+  const tokens = leaseTokens(result, request);
   if (!result.continuedAsNew && !result.messages.some(isStartMessage)) {
-    const statement = turnStatement(t, key, result, result.messages, warnings);
-    const done = await pool.query<{ n: number }>(statement.text, statement.values);
+    const statement = turnStatement(t, key, result, result.messages, warnings, { request, tokens });
+    const done = await pool.query<TurnRow>(statement.text, statement.values);
     if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
-    return;
+    return leasedItems(key, result, tokens, done.rows[0]);
   }
-  await inTransaction(pool, async (client) => {
+  return inTransaction(pool, async (client) => {
     const held = await client.query<{ now: Date }>(
       `SELECT now() AS now FROM ${t.instances} WHERE instance_id = $1 AND lock_token = $2 FOR NO KEY UPDATE`,
       [key.instanceId, key.lockToken],
@@ -103,9 +144,10 @@ export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: W
     if (!now) throw new LeaseLostError(`workflow '${key.instanceId}'`);
     if (result.continuedAsNew) await client.query(`DELETE FROM ${t.history} WHERE instance_id = $1`, [key.instanceId]);
     await deliverMessages(client, t, result.messages, now, warnings);
-    const statement = turnStatement(t, key, result, [], warnings);
-    const done = await client.query<{ n: number }>(statement.text, statement.values);
+    const statement = turnStatement(t, key, result, [], warnings, { request, tokens });
+    const done = await client.query<TurnRow>(statement.text, statement.values);
     if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
+    return leasedItems(key, result, tokens, done.rows[0]);
   });
 }
 

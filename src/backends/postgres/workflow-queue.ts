@@ -2,7 +2,7 @@
 // events, and the one-transaction commit of a turn guarded by that token.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
 import { decodeEvent } from '../../protocol/codec.js';
 import { Params, quoteLiteral, type Tables } from './queries.js';
@@ -85,8 +85,14 @@ function handleOf(item: WorkflowWorkItem): WorkflowHandle {
   return handle;
 }
 
-export async function completeWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
-  await commitTurn(pool, t, { instanceId: item.instanceId, lockToken: item.lockToken, inboxSeqs: handleOf(item).inboxSeqs }, result);
+export async function completeWorkflow(
+  pool: Pool,
+  t: Tables,
+  item: WorkflowWorkItem,
+  result: WorkflowTurnResult,
+  lease?: ActivityLeaseRequest,
+): Promise<ActivityWorkItem[]> {
+  return commitTurn(pool, t, { instanceId: item.instanceId, lockToken: item.lockToken, inboxSeqs: handleOf(item).inboxSeqs }, result, lease);
 }
 
 /** Releases the lease and makes the delivered events visible again after delayMs. */

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
+  ActivityLeaseRequest,
   ActivityResultEvent,
   ActivityWorkItem,
   Backend,
@@ -159,8 +160,12 @@ export class SqliteBackend implements Backend {
     return this.read((sql) => readHistory(sql, instanceId, fromIndex));
   }
 
-  completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
-    return this.write((sql, tx) => completeWorkflow(sql, tx, item, result));
+  completeWorkflowWorkItem(
+    item: WorkflowWorkItem,
+    result: WorkflowTurnResult,
+    options: { leaseActivities?: ActivityLeaseRequest } = {},
+  ): Promise<ActivityWorkItem[]> {
+    return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));
   }
 
   abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {

@@ -2,8 +2,8 @@
 // renewing that lock. The lock token lives on the instance row and on exactly the inbox rows locked,
 // so completion deletes exactly the batch that was delivered.
 import { randomUUID } from 'node:crypto';
-import type { WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
-import type { HistoryEvent } from '../../protocol/history.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
@@ -105,7 +105,13 @@ function requireLock(sql: Statements, item: WorkflowWorkItem): LockedRow {
   return row;
 }
 
-export function completeWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, result: WorkflowTurnResult): void {
+export function completeWorkflow(
+  sql: Statements,
+  tx: TxContext,
+  item: WorkflowWorkItem,
+  result: WorkflowTurnResult,
+  lease?: ActivityLeaseRequest,
+): ActivityWorkItem[] {
   const id = item.instanceId;
   const locked = requireLock(sql, item);
   const historyLength = appendHistory(sql, id, result.continuedAsNew ? 0 : locked.history_length, result);
@@ -124,13 +130,31 @@ export function completeWorkflow(sql: Statements, tx: TxContext, item: WorkflowW
     .get('DELETE FROM inbox INDEXED BY inbox_instance WHERE instance_id = ? AND id BETWEEN ? AND ? AND lock_token = ?')
     .run(id, range.firstId, range.lastId, item.lockToken);
   refreshNextVisible(sql, id);
-  for (const task of result.activityTasks) {
-    sql
-      .get('INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event) VALUES (?, ?, ?, ?)')
-      .run(id, tx.now, tx.now, encodeEvent(task));
-  }
-  if (result.activityTasks.length > 0) tx.signals.push({ kind: 'activityWork' });
+  const leased = insertTasks(sql, tx, id, result.activityTasks, lease);
+  if (result.activityTasks.length > leased.length) tx.signals.push({ kind: 'activityWork' });
   for (const timer of result.timers) enqueue(sql, tx, id, timer.event, timer.visibleAt.getTime());
+  return leased;
+}
+
+/** Queues the turn's activity tasks; the first `lease.max` are inserted already leased to that worker. */
+function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskScheduledEvent[], lease?: ActivityLeaseRequest): ActivityWorkItem[] {
+  const leased: ActivityWorkItem[] = [];
+  tasks.forEach((task, i) => {
+    if (!lease || i >= lease.max) {
+      sql.get('INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event) VALUES (?, ?, ?, ?)').run(id, tx.now, tx.now, encodeEvent(task));
+      return;
+    }
+    const lockToken = randomUUID();
+    const until = tx.now + lease.leaseMs;
+    const row = sql
+      .get(
+        `INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event, lock_token, locked_by, lock_expires_at, dequeue_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+      )
+      .run(id, until, tx.now, encodeEvent(task), lockToken, lease.lockedBy, until);
+    leased.push({ id: String(row.lastInsertRowid), instanceId: id, lockToken, lockedUntil: new Date(until), event: task, retryCount: 0 });
+  });
+  return leased;
 }
 
 /** Appends the turn's events (after clearing the history on continue-as-new); returns the new length. */

@@ -42,6 +42,48 @@ function completion(taskScheduledId: number): TaskCompletedEvent {
 }
 
 export function activityCases(makeBackend: MakeBackend): void {
+  it('completeWorkflowWorkItem with leaseActivities commits the first tasks already leased to that worker', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1');
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'wf-1');
+      const tasks = [0, 1, 2].map((i) => taskScheduled(i));
+      const leased = await backend.completeWorkflowWorkItem(
+        item,
+        turn({ newHistory: [...item.newEvents, ...tasks], instance: instanceUpdate(start), activityTasks: tasks }),
+        { leaseActivities: { lockedBy: WORKER, leaseMs: LEASE_MS, max: 2 } },
+      );
+      assert.deepEqual(
+        leased.map((a) => [a.instanceId, a.event.eventId, a.retryCount]),
+        [
+          ['wf-1', 0, 0],
+          ['wf-1', 1, 0],
+        ],
+      );
+      assert.ok(leased.every((a) => a.lockToken && a.lockedUntil.getTime() > Date.now()));
+      const other = await lockActivity(backend);
+      assert.equal(other?.event.eventId, 2, 'only the task not leased is lockable');
+      assert.equal(await lockActivity(backend), undefined);
+      await backend.completeActivityWorkItem(leased[1]!, completion(1));
+      await backend.completeActivityWorkItem(leased[0]!, completion(0));
+      const next = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(
+        next.newEvents.map((e) => e.type === 'taskCompleted' && e.taskScheduledId),
+        [1, 0],
+      );
+    }));
+
+  it('completeWorkflowWorkItem without leaseActivities leases nothing', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1');
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'wf-1');
+      const tasks = [taskScheduled(0)];
+      const leased = await backend.completeWorkflowWorkItem(item, turn({ newHistory: [...item.newEvents, ...tasks], instance: instanceUpdate(start), activityTasks: tasks }));
+      assert.deepEqual(leased ?? [], []);
+      assert.equal((await lockActivity(backend))?.event.eventId, 0);
+    }));
+
   it('activity tasks inserted by a completion lock in order, each by one worker at a time', () =>
     withBackend(makeBackend, async (backend) => {
       const tasks = await scheduleActivities(backend, 3);
