@@ -166,9 +166,16 @@ export interface Backend {
   lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined>;
   /**
    * In one transaction: deletes the task and appends the result to the instance's inbox (dropped if the
-   * instance no longer exists). Throws LeaseLostError and changes nothing on a lost lock.
+   * instance no longer exists). Throws LeaseLostError and changes nothing on a lost lock. With `leaseWorkflow`,
+   * the instance is also locked in that transaction and returned as a work item when no one holds it and it has
+   * visible events, saving the worker a lock transaction; otherwise returns undefined. It is an optimisation a
+   * backend may decline (PostgreSQL does: one statement cannot see the row it just inserted), never a guarantee.
    */
-  completeActivityWorkItem(item: ActivityWorkItem, result: TaskCompletedEvent | TaskFailedEvent): Promise<void>;
+  completeActivityWorkItem(
+    item: ActivityWorkItem,
+    result: TaskCompletedEvent | TaskFailedEvent,
+    options?: { leaseWorkflow?: WorkflowLockOptions },
+  ): Promise<WorkflowWorkItem | undefined>;
   abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void>;
   renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void>;
 

@@ -1,7 +1,7 @@
 // Runs one activity work item and delivers its result (completed or failed) to the workflow's inbox.
 // Delivery is at-least-once: a crash before completion re-runs the activity; the workflow's history keeps
 // only the first result for each task.
-import type { ActivityWorkItem, ActivityResultEvent, Backend } from '../backends/backend.js';
+import type { ActivityWorkItem, ActivityResultEvent, Backend, WorkflowLockOptions, WorkflowWorkItem } from '../backends/backend.js';
 import { decodePayload, encodePayload, failureFromError } from '../core/payload.js';
 import { newEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
@@ -15,6 +15,16 @@ export interface ActivityProcessorOptions {
   logger: Logger;
   maxPayloadBytes: number;
   signal: AbortSignal;
+  /** Lets an activity completion lease its workflow for this worker in the same transaction. */
+  workflowHandoff?: WorkflowHandoff;
+}
+
+export interface WorkflowHandoff {
+  lease: WorkflowLockOptions;
+  /** Reserves up to n workflow slots; returns how many. */
+  reserve(n: number): number;
+  /** Hands a leased work item to the workflow loop with the reservation; returns those it refused. */
+  adopt(items: WorkflowWorkItem[], reserved: number): WorkflowWorkItem[];
 }
 
 export class ActivityProcessor {
@@ -33,7 +43,7 @@ export class ActivityProcessor {
       return;
     }
     try {
-      await this.o.backend.completeActivityWorkItem(item, result);
+      await this.complete(item, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {
         this.o.logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
@@ -41,6 +51,19 @@ export class ActivityProcessor {
       }
       this.o.logger.error({ err: error, instanceId: item.instanceId }, 'completing an activity failed; abandoning');
       await this.o.backend.abandonActivityWorkItem(item, { delayMs: 1000 }).catch(() => undefined);
+    }
+  }
+
+  /** Delivers the result; when this worker has a free workflow slot, the workflow comes back leased to it. */
+  private async complete(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+    const { backend, workflowHandoff: handoff } = this.o;
+    const reserved = handoff ? handoff.reserve(1) : 0;
+    let leased: WorkflowWorkItem | undefined;
+    try {
+      leased = await backend.completeActivityWorkItem(item, result, reserved > 0 ? { leaseWorkflow: handoff!.lease } : undefined);
+    } finally {
+      const refused = handoff && reserved > 0 ? handoff.adopt(leased ? [leased] : [], reserved) : [];
+      for (const workItem of refused) await backend.abandonWorkflowWorkItem(workItem).catch(() => undefined);
     }
   }
 

@@ -83,7 +83,14 @@ export class Worker {
     const activityWake = new Wake(backend, 'activityWork');
     const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
     const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
-    const activities = new ActivityProcessor({ ...common, signal: this.abort.signal });
+    // Each loop hands the other the work it can lease in its own transaction: a turn's activities, and the
+    // workflow an activity result is for. Each saves a lock transaction per activity step.
+    let workflow: WorkLoop<WorkflowWorkItem> | undefined;
+    const activities = new ActivityProcessor({
+      ...common,
+      signal: this.abort.signal,
+      workflowHandoff: { lease, reserve: (n) => workflow?.reserve(n) ?? 0, adopt: (items, reserved) => workflow!.adopt(items, reserved) },
+    });
     const activity = new WorkLoop<ActivityWorkItem>({
       ...poll,
       name: 'activity',
@@ -96,21 +103,17 @@ export class Worker {
       ...common,
       cache: this.cache,
       onDueLater: (at) => workflowWake.notifyAt(at),
-      // A turn's activities are committed already leased to this worker's free slots: no lock transaction each.
       activityHandoff: { lease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
     });
-    this.loops = {
-      wakes: [workflowWake, activityWake],
-      activity,
-      workflow: new WorkLoop<WorkflowWorkItem>({
-        ...poll,
-        name: 'workflow',
-        concurrency: options.workflowConcurrency,
-        wake: workflowWake,
-        lock: () => backend.lockWorkflowWorkItem(lease),
-        process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
-      }),
-    };
+    workflow = new WorkLoop<WorkflowWorkItem>({
+      ...poll,
+      name: 'workflow',
+      concurrency: options.workflowConcurrency,
+      wake: workflowWake,
+      lock: () => backend.lockWorkflowWorkItem(lease),
+      process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
+    });
+    this.loops = { wakes: [workflowWake, activityWake], activity, workflow };
     this.loops.workflow.start();
     this.loops.activity.start();
   }

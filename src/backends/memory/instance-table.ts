@@ -78,27 +78,36 @@ export class InstanceTable {
       this.heap.pop();
       const inst = top.inst;
       if (inst.key !== top || this.instances.get(inst.record.instanceId) !== inst) continue;
-      const batch: InboxEntry[] = [];
-      for (const entry of inst.inbox) {
-        if (batch.length >= maxEvents) break;
-        if (entry.visibleAt <= now) batch.push(entry);
-      }
-      if (batch.length === 0) {
-        this.reschedule(inst);
-        continue;
-      }
-      const token = randomUUID();
-      for (const entry of batch) {
-        entry.lockToken = token;
-        entry.dequeueCount++;
-      }
-      inst.lockToken = token;
-      inst.lockedBy = lockedBy;
-      inst.lockedUntil = now + leaseMs;
+      const batch = this.take(inst, now, lockedBy, leaseMs, maxEvents);
+      if (batch) return { inst, batch };
       this.reschedule(inst);
-      return { inst, batch };
     }
     return undefined;
+  }
+
+  /** Locks this instance if no lease holds it and it has visible events. */
+  lockOne(inst: InstanceState, now: number, lockedBy: string, leaseMs: number, maxEvents: number): InboxEntry[] | undefined {
+    if (inst.lockToken !== undefined && inst.lockedUntil > now) return undefined;
+    return this.take(inst, now, lockedBy, leaseMs, maxEvents);
+  }
+
+  private take(inst: InstanceState, now: number, lockedBy: string, leaseMs: number, maxEvents: number): InboxEntry[] | undefined {
+    const batch: InboxEntry[] = [];
+    for (const entry of inst.inbox) {
+      if (batch.length >= maxEvents) break;
+      if (entry.visibleAt <= now) batch.push(entry);
+    }
+    if (batch.length === 0) return undefined;
+    const token = randomUUID();
+    for (const entry of batch) {
+      entry.lockToken = token;
+      entry.dequeueCount++;
+    }
+    inst.lockToken = token;
+    inst.lockedBy = lockedBy;
+    inst.lockedUntil = now + leaseMs;
+    this.reschedule(inst);
+    return batch;
   }
 
   /** The instance if `lockToken` still holds it (an expired lease nobody took over still counts). */

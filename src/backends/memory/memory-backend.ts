@@ -24,7 +24,7 @@ import type {
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
-import { InstanceTable, type InstanceState } from './instance-table.js';
+import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
 import { listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
 
@@ -65,8 +65,10 @@ export class MemoryBackend implements Backend {
     const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
     const locked = this.instances.lock(Date.now(), options.lockedBy, options.leaseMs, maxEvents);
     this.signals.rearm();
-    if (!locked) return undefined;
-    const { inst, batch } = locked;
+    return locked && this.workflowItemOf(locked.inst, locked.batch);
+  }
+
+  private workflowItemOf(inst: InstanceState, batch: InboxEntry[]): WorkflowWorkItem {
     return {
       instanceId: inst.record.instanceId,
       lockToken: inst.lockToken!,
@@ -143,7 +145,11 @@ export class MemoryBackend implements Backend {
     };
   }
 
-  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+  async completeActivityWorkItem(
+    item: ActivityWorkItem,
+    result: ActivityResultEvent,
+    options: { leaseWorkflow?: WorkflowLockOptions } = {},
+  ): Promise<WorkflowWorkItem | undefined> {
     const task = this.activities.held(item.id, item.lockToken);
     if (!task) {
       // A purge deletes the instance's tasks: its late results are dropped, not errors.
@@ -153,9 +159,13 @@ export class MemoryBackend implements Backend {
     const event = copyData(result);
     this.activities.delete(task);
     const inst = this.instances.get(task.instanceId);
-    if (!inst) return;
+    if (!inst) return undefined;
     this.enqueueEvent(inst, event, undefined);
+    const lease = options.leaseWorkflow;
+    const batch = lease && this.instances.lockOne(inst, Date.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
+    if (batch) return this.workflowItemOf(inst, batch);
     this.signals.emit({ kind: 'workflowWork' });
+    return undefined;
   }
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {

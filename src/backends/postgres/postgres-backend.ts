@@ -159,10 +159,12 @@ export class PostgresBackend implements Backend {
     return lockActivity(this.pool, this.tables, options);
   }
 
-  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
+  /** Never leases the workflow too (see Backend): in one statement the new inbox row is not yet visible. */
+  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<WorkflowWorkItem | undefined> {
     this.assertOpen();
     await completeActivity(this.pool, this.tables, item, result);
     this.emitLocal({ kind: 'workflowWork' });
+    return undefined;
   }
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {

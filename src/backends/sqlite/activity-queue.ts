@@ -2,7 +2,8 @@
 // of its lease while locked, or the end of an abandon delay. One indexed column keeps the lock query a
 // single seek however many tasks are queued.
 import { randomUUID } from 'node:crypto';
-import type { ActivityResultEvent, ActivityWorkItem, LockOptions } from '../backend.js';
+import type { ActivityResultEvent, ActivityWorkItem, LockOptions, WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
+import { lockFreeInstance } from './workflow-queue.js';
 import type { TaskScheduledEvent } from '../../protocol/history.js';
 import { decodeEvent } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
@@ -49,15 +50,22 @@ function lost(item: ActivityWorkItem): LeaseLostError {
   return new LeaseLostError(`activity work item ${item.id} of instance '${item.instanceId}'`);
 }
 
-export function completeActivity(sql: Statements, tx: TxContext, item: ActivityWorkItem, result: ActivityResultEvent): void {
+export function completeActivity(
+  sql: Statements,
+  tx: TxContext,
+  item: ActivityWorkItem,
+  result: ActivityResultEvent,
+  leaseWorkflow?: WorkflowLockOptions,
+): WorkflowWorkItem | undefined {
   const deleted = sql.get('DELETE FROM activity_tasks WHERE id = ? AND lock_token = ?').run(Number(item.id), item.lockToken);
   if (deleted.changes === 0) {
     // Purging the instance deleted its tasks: the result is dropped, as for any vanished instance.
     const taskGone = sql.get('SELECT 1 FROM activity_tasks WHERE id = ?').get(Number(item.id)) === undefined;
-    if (taskGone && !readStatus(sql, item.instanceId)) return;
+    if (taskGone && !readStatus(sql, item.instanceId)) return undefined;
     throw lost(item);
   }
   deliverResult(sql, tx, item.instanceId, result);
+  return leaseWorkflow && lockFreeInstance(sql, tx, item.instanceId, leaseWorkflow);
 }
 
 export function abandonActivity(sql: Statements, tx: TxContext, item: ActivityWorkItem, delayMs: number): void {

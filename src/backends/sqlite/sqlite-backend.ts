@@ -181,8 +181,12 @@ export class SqliteBackend implements Backend {
     return this.write((sql, tx) => lockActivity(sql, tx, options));
   }
 
-  completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
-    return this.write((sql, tx) => completeActivity(sql, tx, item, result));
+  completeActivityWorkItem(
+    item: ActivityWorkItem,
+    result: ActivityResultEvent,
+    options: { leaseWorkflow?: WorkflowLockOptions } = {},
+  ): Promise<WorkflowWorkItem | undefined> {
+    return this.write((sql, tx) => completeActivity(sql, tx, item, result, options.leaseWorkflow));
   }
 
   abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {

@@ -54,6 +54,15 @@ export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLo
   return undefined;
 }
 
+/** Locks this instance if no lease holds it and it has visible events (an activity result just arrived). */
+export function lockFreeInstance(sql: Statements, tx: TxContext, instanceId: string, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
+  const row = sql.get('SELECT history_length, lock_expires_at FROM instances WHERE instance_id = ?').get(instanceId) as
+    | { history_length: number; lock_expires_at: number | null }
+    | undefined;
+  if (!row || (row.lock_expires_at !== null && row.lock_expires_at > tx.now)) return undefined;
+  return lockInstance(sql, tx, instanceId, row.history_length, options);
+}
+
 function lockInstance(
   sql: Statements,
   tx: TxContext,

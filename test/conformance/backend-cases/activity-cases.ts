@@ -73,6 +73,29 @@ export function activityCases(makeBackend: MakeBackend): void {
       );
     }));
 
+  it('completeActivityWorkItem with leaseWorkflow may lease the free workflow with the result, never a held one', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 2);
+      const first = await lockActivity(backend);
+      const second = await lockActivity(backend);
+      const options = { leaseWorkflow: { lockedBy: WORKER, leaseMs: LEASE_MS } };
+      const leased = await backend.completeActivityWorkItem(first!, completion(0), options);
+      if (leased) {
+        // A backend may decline; one that leases hands over exactly the visible inbox under a live lease.
+        assert.equal(leased.instanceId, 'wf-1');
+        assert.deepEqual(types(leased.newEvents), ['taskCompleted']);
+        assert.equal(await lockWorkflow(backend), undefined, 'the workflow is held by the returned lease');
+        assert.equal(await backend.completeActivityWorkItem(second!, completion(1), options), undefined, 'a held workflow is not leased again');
+        await backend.completeWorkflowWorkItem(leased, turn({ newHistory: leased.newEvents }));
+        const next = await lockExpecting(backend, 'wf-1');
+        assert.deepEqual(types(next.newEvents), ['taskCompleted']);
+      } else {
+        await backend.completeActivityWorkItem(second!, completion(1), options);
+        const next = await lockExpecting(backend, 'wf-1');
+        assert.deepEqual(types(next.newEvents), ['taskCompleted', 'taskCompleted']);
+      }
+    }));
+
   it('completeWorkflowWorkItem without leaseActivities leases nothing', () =>
     withBackend(makeBackend, async (backend) => {
       const start = startEvent('wf-1');
