@@ -155,7 +155,7 @@ export class Client {
     this.watch(instanceId, listener);
     try {
       // Signals cover this process; polling with back-off covers the others.
-      for (let pollMs = 50; ; pollMs = Math.min(pollMs * 2, 1000)) {
+      for (let pollMs = 100; ; pollMs = Math.min(pollMs * 2, 1000)) {
         const metadata: WorkflowMetadata | undefined = await this.backend.getWorkflowMetadata(instanceId);
         if (!metadata) throw new WorkflowNotFoundError(instanceId);
         if (done(metadata.runtimeStatus)) return toWorkflowState(metadata, true);

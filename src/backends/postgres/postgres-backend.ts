@@ -2,6 +2,7 @@
 // Leases and visibility use the DATABASE clock (now()) everywhere, so hosts with skewed clocks agree on
 // who holds a lease and when a timer is due; only instants computed by the engine (fireAt, scheduled
 // start, createdAt) come from the caller. Wake-ups travel by LISTEN/NOTIFY between processes.
+import { PreparingClient } from './preparing-client.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type {
@@ -64,6 +65,7 @@ export class PostgresBackend implements Backend {
     this.tables = tablesOf(this.schema);
     const notify = options.notify ?? true;
     this.pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: this.applicationName,
