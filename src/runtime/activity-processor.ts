@@ -8,6 +8,7 @@ import { LeaseLostError } from '../errors.js';
 import type { Registry } from '../sdk/registry.js';
 import type { ActivityContext } from '../sdk/activity-context.js';
 import type { Logger } from './logger.js';
+import { commitWithHandoff, type Handoff } from './handoff.js';
 
 export interface ActivityProcessorOptions {
   backend: Backend;
@@ -16,15 +17,7 @@ export interface ActivityProcessorOptions {
   maxPayloadBytes: number;
   signal: AbortSignal;
   /** Lets an activity completion lease its workflow for this worker in the same transaction. */
-  workflowHandoff?: WorkflowHandoff;
-}
-
-export interface WorkflowHandoff {
-  lease: WorkflowLockOptions;
-  /** Reserves up to n workflow slots; returns how many. */
-  reserve(n: number): number;
-  /** Hands a leased work item to the workflow loop with the reservation; returns those it refused. */
-  adopt(items: WorkflowWorkItem[], reserved: number): WorkflowWorkItem[];
+  workflowHandoff?: Handoff<WorkflowWorkItem, WorkflowLockOptions>;
 }
 
 export class ActivityProcessor {
@@ -57,14 +50,15 @@ export class ActivityProcessor {
   /** Delivers the result; when this worker has a free workflow slot, the workflow comes back leased to it. */
   private async complete(item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
     const { backend, workflowHandoff: handoff } = this.o;
-    const reserved = handoff ? handoff.reserve(1) : 0;
-    let leased: WorkflowWorkItem | undefined;
-    try {
-      leased = await backend.completeActivityWorkItem(item, result, reserved > 0 ? { leaseWorkflow: handoff!.lease } : undefined);
-    } finally {
-      const refused = handoff && reserved > 0 ? handoff.adopt(leased ? [leased] : [], reserved) : [];
-      for (const workItem of refused) await backend.abandonWorkflowWorkItem(workItem).catch(() => undefined);
-    }
+    await commitWithHandoff(
+      handoff,
+      1,
+      async (reserved) => {
+        const leased = await backend.completeActivityWorkItem(item, result, reserved > 0 ? { leaseWorkflow: handoff!.lease } : undefined);
+        return leased ? [leased] : [];
+      },
+      (workItem) => backend.abandonWorkflowWorkItem(workItem),
+    );
   }
 
   private async run(item: ActivityWorkItem): Promise<ActivityResultEvent> {

@@ -11,6 +11,7 @@ import { LeaseLostError } from '../errors.js';
 import type { Registry } from '../sdk/registry.js';
 import { ReplayWorkflowContext } from '../sdk/workflow-context.js';
 import type { ExecutionCache } from './execution-cache.js';
+import { commitWithHandoff, type Handoff } from './handoff.js';
 import type { Logger } from './logger.js';
 
 export interface WorkflowProcessorOptions {
@@ -20,7 +21,7 @@ export interface WorkflowProcessorOptions {
   logger: Logger;
   maxPayloadBytes: number;
   /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
-  activityHandoff?: ActivityHandoff;
+  activityHandoff?: Handoff<ActivityWorkItem, LockOptions>;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
   onDueLater?: (at: Date) => void;
 }
@@ -29,14 +30,6 @@ export interface WorkflowProcessorOptions {
 export function abandonDelayMs(retryCount: number): number {
   if (retryCount <= 0) return 0;
   return retryCount <= 100 ? retryCount * 1000 : 300_000;
-}
-
-export interface ActivityHandoff {
-  lease: LockOptions;
-  /** Reserves up to n activity slots; returns how many. */
-  reserve(n: number): number;
-  /** Hands leased items to the activity loop with the reservation; returns those it refused. */
-  adopt(items: ActivityWorkItem[], reserved: number): ActivityWorkItem[];
 }
 
 export class WorkflowProcessor {
@@ -93,16 +86,15 @@ export class WorkflowProcessor {
   /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
   private async commit(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
     const { backend, activityHandoff: handoff } = this.o;
-    const wanted = result.activityTasks.length;
-    const reserved = handoff && wanted > 0 ? handoff.reserve(wanted) : 0;
-    let leased: ActivityWorkItem[] = [];
-    try {
-      const options = reserved > 0 ? { leaseActivities: { ...handoff!.lease, max: reserved } } : undefined;
-      leased = (await backend.completeWorkflowWorkItem(item, result, options)) ?? [];
-    } finally {
-      const refused = handoff && reserved > 0 ? handoff.adopt(leased, reserved) : [];
-      for (const task of refused) await backend.abandonActivityWorkItem(task).catch(() => undefined);
-    }
+    await commitWithHandoff(
+      handoff,
+      result.activityTasks.length,
+      async (reserved) => {
+        const options = reserved > 0 ? { leaseActivities: { ...handoff!.lease, max: reserved } } : undefined;
+        return (await backend.completeWorkflowWorkItem(item, result, options)) ?? [];
+      },
+      (task) => backend.abandonActivityWorkItem(task),
+    );
   }
 
   private announceDue(timers: { visibleAt: Date }[], messages: { visibleAt?: Date }[]): void {

@@ -188,12 +188,12 @@ export class ReplayWorkflowContext implements WorkflowContext {
   }
 
   newGuid(): string {
-    return this.derivedId(`guid:${this.x.nextGuidIndex()}`);
+    return this.derivedId('guid');
   }
 
-  private derivedId(kind: string): string {
-    const seq = kind === 'task' ? `task:${this.x.nextGuidIndex()}` : kind;
-    return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${seq}`);
+  /** A name-based UUID of this execution and the next value of its deterministic counter. */
+  private derivedId(kind: 'guid' | 'task'): string {
+    return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${kind}:${this.x.nextGuidIndex()}`);
   }
 
   private encode(value: unknown, what: string): Payload {
