@@ -4,7 +4,7 @@
 import type { WorkflowAction } from '../protocol/actions.js';
 import type { Payload, WorkflowVersion } from '../protocol/common.js';
 import { newEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
-import type { WorkflowTurnResult } from '../backends/backend.js';
+import type { OutboundMessage, WorkflowTurnResult } from '../backends/backend.js';
 import { DurableTaskError } from '../errors.js';
 import { applyActions } from './applier/apply.js';
 import { emptyTurnOutput, type ApplyContext, type Turn } from './applier/turn-output.js';
@@ -50,16 +50,15 @@ export async function runTurn(
   const hasStart = state.startEvent !== undefined || inbox.some((e) => e.type === 'executionStarted');
   if (!hasStart || state.completedEvent) {
     // Events for a finished (or never started) instance are consumed; a recursive terminate still passes through.
-    const out = emptyTurnOutput();
-    if (terminate?.recurse && state.completedEvent) out.messages.push(...cascade(state, terminate, ctx.now));
-    return { result: { ...out, newHistory: [], continuedAsNew: false }, state, duplicates: [...inbox], executed: false };
+    const messages = terminate?.recurse && state.completedEvent ? cascade(state, terminate, ctx.now) : [];
+    return { result: consumeOnly(messages), state, duplicates: [...inbox], executed: false };
   }
   // Terminated before it ever ran (e.g. while waiting for a scheduled start): end it without running its code.
   const run: TurnExecutor = terminate && !state.startEvent ? async () => ({ actions: [] }) : execute;
   const duplicates: HistoryEvent[] = [];
   const accepted = inbox.filter((e) => (!isStaleResolution(state, e) && addEvent(state, e)) || (duplicates.push(e), false));
   if (accepted.length === 0) {
-    return { result: { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [] }, state, duplicates, executed: false };
+    return { result: consumeOnly(), state, duplicates, executed: false };
   }
   const started = newEvent('workflowStarted', ctx.now, {});
   addEvent(state, started);
@@ -79,7 +78,6 @@ export async function runTurn(
     }
     // The new generation replaces the history and runs at once on the same work item.
     replaced = true;
-    history.length = 0;
     events = turn.out.history;
     turn.out = { ...turn.out, history: [], continuedAsNew: false };
   }
@@ -100,6 +98,11 @@ export async function runTurn(
     duplicates,
     executed: true,
   };
+}
+
+/** A turn that runs no code: it only consumes its inbox (and may pass a recursive terminate through). */
+function consumeOnly(messages: OutboundMessage[] = []): WorkflowTurnResult {
+  return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages };
 }
 
 function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnResponse, terminate?: ExecutionTerminatedEvent): void {
