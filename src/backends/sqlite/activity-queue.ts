@@ -3,13 +3,14 @@
 // single seek however many tasks are queued.
 import { randomUUID } from 'node:crypto';
 import type { ActivityResultEvent, ActivityWorkItem, LockOptions, WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
-import { lockFreeInstance } from './workflow-queue.js';
-import type { TaskScheduledEvent } from '../../protocol/history.js';
+import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import { decodeEvent } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { deliverResult, readStatus } from './instance-store.js';
+import { enqueue, pendingStartAt, readStatus, type StatusRow } from './instance-store.js';
+import { enqueueLocked, type ArrivalRow } from './workflow-queue.js';
+import { eventVisibleAt } from '../../core/delivery.js';
 
 interface TaskRow {
   id: number;
@@ -64,8 +65,7 @@ export function completeActivity(
     if (taskGone && !readStatus(sql, item.instanceId)) return undefined;
     throw lost(item);
   }
-  deliverResult(sql, tx, item.instanceId, result);
-  return leaseWorkflow && lockFreeInstance(sql, tx, item.instanceId, leaseWorkflow);
+  return deliverResult(sql, tx, item.instanceId, result, leaseWorkflow);
 }
 
 export function abandonActivity(sql: Statements, tx: TxContext, item: ActivityWorkItem, delayMs: number): void {
@@ -88,4 +88,29 @@ export function renewActivity(sql: Statements, tx: TxContext, item: ActivityWork
     .run(until, until, Number(item.id), item.lockToken).changes;
   if (changed === 0) throw lost(item);
   return new Date(until);
+}
+
+/**
+ * Appends an activity result to its instance's inbox; dropped when the instance no longer exists. With
+ * `lease`, an instance that is free and not waiting for a scheduled start is locked with the result.
+ */
+export function deliverResult(
+  sql: Statements,
+  tx: TxContext,
+  instanceId: string,
+  event: HistoryEvent,
+  lease?: WorkflowLockOptions,
+): WorkflowWorkItem | undefined {
+  const row = sql
+    .get(
+      `SELECT instance_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
+       FROM instances WHERE instance_id = ?`,
+    )
+    .get(instanceId) as (ArrivalRow & StatusRow) | undefined;
+  if (!row) return undefined;
+  const visibleAt = eventVisibleAt(pendingStartAt(row), new Date(tx.now)).getTime();
+  const free = row.lock_expires_at === null || row.lock_expires_at <= tx.now;
+  if (lease && free && visibleAt <= tx.now) return enqueueLocked(sql, tx, row, event, lease);
+  enqueue(sql, tx, instanceId, event, visibleAt);
+  return undefined;
 }

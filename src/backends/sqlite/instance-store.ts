@@ -12,7 +12,7 @@ import type { Statements } from './statements.js';
 import { jsonOrNull } from './rows.js';
 import { pendingStartAt as sharedPendingStartAt } from '../shared/instance-record.js';
 
-interface StatusRow {
+export interface StatusRow {
   runtime_status: RuntimeStatus;
   scheduled_start_at: number | null;
 }
@@ -24,21 +24,33 @@ export function readStatus(sql: Statements, instanceId: string): StatusRow | und
 }
 
 /** The start time an instance still waits for, if any: its events stay invisible until then. */
-function pendingStartAt(row: StatusRow): Date | undefined {
+export function pendingStartAt(row: StatusRow): Date | undefined {
   return sharedPendingStartAt({
     runtimeStatus: row.runtime_status,
     scheduledStartAt: row.scheduled_start_at === null ? undefined : new Date(row.scheduled_start_at),
   });
 }
 
-/** Appends an event to an existing instance's inbox and keeps next_visible_at = MIN(visible_at). */
-export function enqueue(sql: Statements, tx: TxContext, instanceId: string, event: HistoryEvent, visibleAt: number): void {
+/**
+ * Appends an event to an existing instance's inbox and keeps next_visible_at = MIN(visible_at);
+ * `refresh: false` when the caller writes next_visible_at itself in the same transaction.
+ */
+export function enqueue(
+  sql: Statements,
+  tx: TxContext,
+  instanceId: string,
+  event: HistoryEvent,
+  visibleAt: number,
+  options: { refresh: boolean } = { refresh: true },
+): void {
   sql
     .get('INSERT INTO inbox (instance_id, visible_at, enqueued_at, event) VALUES (?, ?, ?, ?)')
     .run(instanceId, visibleAt, tx.now, encodeEvent(event));
-  sql
-    .get('UPDATE instances SET next_visible_at = MIN(COALESCE(next_visible_at, ?), ?) WHERE instance_id = ?')
-    .run(visibleAt, visibleAt, instanceId);
+  if (options.refresh) {
+    sql
+      .get('UPDATE instances SET next_visible_at = MIN(COALESCE(next_visible_at, ?), ?) WHERE instance_id = ?')
+      .run(visibleAt, visibleAt, instanceId);
+  }
   if (visibleAt <= tx.now) tx.signals.push({ kind: 'workflowWork' });
 }
 
@@ -53,11 +65,12 @@ export function refreshNextVisible(sql: Statements, instanceId: string): void {
 export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionStartedEvent, visibleAt?: Date): void {
   const ref = start.workflowInstance;
   const scheduled = start.scheduledStartTimestamp?.getTime() ?? null;
+  const startVisibleAt = visibleAt?.getTime() ?? scheduled ?? tx.now;
   sql
     .get(
       `INSERT INTO instances (instance_id, execution_id, name, version, runtime_status, created_at, last_updated_at,
-         scheduled_start_at, input, parent_instance_id, tags)
-       VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)`,
+         scheduled_start_at, input, parent_instance_id, tags, next_visible_at)
+       VALUES (?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       ref.instanceId,
@@ -71,8 +84,9 @@ export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionS
       start.input ?? null,
       start.parentInstance?.workflowInstance?.instanceId ?? null,
       jsonOrNull(start.tags),
+      startVisibleAt,
     );
-  enqueue(sql, tx, ref.instanceId, start, visibleAt?.getTime() ?? scheduled ?? tx.now);
+  enqueue(sql, tx, ref.instanceId, start, startVisibleAt, { refresh: false });
   tx.signals.push({ kind: 'statusChanged', instanceId: ref.instanceId });
 }
 
@@ -152,11 +166,4 @@ export function deliverMessage(sql: Statements, tx: TxContext, message: Outbound
   if (!target) return undefined;
   enqueueFor(sql, tx, message.targetInstanceId, target, message.event, message.visibleAt);
   return undefined;
-}
-
-/** Appends an activity result to its instance's inbox; dropped when the instance no longer exists. */
-export function deliverResult(sql: Statements, tx: TxContext, instanceId: string, event: HistoryEvent): void {
-  const row = readStatus(sql, instanceId);
-  if (!row) return;
-  enqueue(sql, tx, instanceId, event, eventVisibleAt(pendingStartAt(row), new Date(tx.now)).getTime());
 }

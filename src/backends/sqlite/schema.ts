@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { FailedPreconditionError } from '../../errors.js';
 
 /** Schema version this code writes and reads. Bump it and add a migration for every change. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 export const META_TABLE = 'durabletask_meta';
 
@@ -75,8 +75,61 @@ CREATE INDEX activity_tasks_available ON activity_tasks(available_at);
 CREATE INDEX activity_tasks_instance ON activity_tasks(instance_id);
 `;
 
-/** MIGRATIONS[v] upgrades a database at version v to v + 1. */
-const MIGRATIONS: readonly string[] = [];
+// Version 2 rebuilds the three append-heavy tables for cheaper commits (measured: about a third of the
+// time of a three-row history append, most of it in the commit's dirty pages):
+// - history gets a rowid, so a turn's rows append at the end of the table and only the small
+//   (instance_id, seq) index takes writes in the middle; WITHOUT ROWID stored whole events in key order.
+// - inbox and activity_tasks drop AUTOINCREMENT and its sqlite_sequence write per insert. A new row
+//   still gets an id above every existing row, which is all that FIFO order and a locked id range need:
+//   the rows of a range exist until the range is released.
+const V2 = `
+CREATE TABLE history_v2 (
+  instance_id TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  event       TEXT NOT NULL,
+  PRIMARY KEY (instance_id, seq)
+);
+INSERT INTO history_v2 (instance_id, seq, event) SELECT instance_id, seq, event FROM history ORDER BY instance_id, seq;
+DROP TABLE history;
+ALTER TABLE history_v2 RENAME TO history;
+
+CREATE TABLE inbox_v2 (
+  id            INTEGER PRIMARY KEY,
+  instance_id   TEXT NOT NULL,
+  visible_at    INTEGER NOT NULL,
+  enqueued_at   INTEGER NOT NULL,
+  dequeue_count INTEGER NOT NULL DEFAULT 0,
+  lock_token    TEXT,
+  event         TEXT NOT NULL
+);
+INSERT INTO inbox_v2 (id, instance_id, visible_at, enqueued_at, dequeue_count, lock_token, event)
+  SELECT id, instance_id, visible_at, enqueued_at, dequeue_count, lock_token, event FROM inbox;
+DROP TABLE inbox;
+ALTER TABLE inbox_v2 RENAME TO inbox;
+CREATE INDEX inbox_instance ON inbox(instance_id);
+CREATE INDEX inbox_visible ON inbox(instance_id, visible_at);
+
+CREATE TABLE activity_tasks_v2 (
+  id              INTEGER PRIMARY KEY,
+  instance_id     TEXT NOT NULL,
+  available_at    INTEGER NOT NULL,
+  enqueued_at     INTEGER NOT NULL,
+  dequeue_count   INTEGER NOT NULL DEFAULT 0,
+  lock_token      TEXT,
+  locked_by       TEXT,
+  lock_expires_at INTEGER,
+  event           TEXT NOT NULL
+);
+INSERT INTO activity_tasks_v2 (id, instance_id, available_at, enqueued_at, dequeue_count, lock_token, locked_by, lock_expires_at, event)
+  SELECT id, instance_id, available_at, enqueued_at, dequeue_count, lock_token, locked_by, lock_expires_at, event FROM activity_tasks;
+DROP TABLE activity_tasks;
+ALTER TABLE activity_tasks_v2 RENAME TO activity_tasks;
+CREATE INDEX activity_tasks_available ON activity_tasks(available_at);
+CREATE INDEX activity_tasks_instance ON activity_tasks(instance_id);
+`;
+
+/** MIGRATIONS[v - 1] upgrades a database at version v to v + 1. */
+const MIGRATIONS: readonly string[] = [V2];
 
 /**
  * Creates the schema in an empty database or migrates an older one, inside the caller's write
@@ -95,12 +148,18 @@ export function createOrMigrate(db: Database, path: string): void {
       );
     }
     db.exec(`CREATE TABLE ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    // A new file takes the same path as an old one: version 1, then every migration, so the
+    // migrations run on every fresh database and cannot rot.
     db.exec(V1);
-    writeVersion(db, SQLITE_SCHEMA_VERSION);
+    writeVersion(db, 1);
+    migrateFrom(db, 1);
     return;
   }
-  const found = readVersion(db, path);
-  for (let v = found; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1] ?? '');
+  migrateFrom(db, readVersion(db, path));
+}
+
+function migrateFrom(db: Database, found: number): void {
+  for (let v = found; v < SQLITE_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v - 1]!);
   if (found < SQLITE_SCHEMA_VERSION) writeVersion(db, SQLITE_SCHEMA_VERSION);
 }
 
