@@ -12,6 +12,17 @@ export function decodeEvent(text: string): HistoryEvent {
   return event;
 }
 
+/** Encodes a list of events as one JSON array (a turn's history in one row). */
+export function encodeEvents(events: readonly HistoryEvent[]): string {
+  return JSON.stringify(events);
+}
+
+export function decodeEvents(text: string): HistoryEvent[] {
+  const events = JSON.parse(text) as HistoryEvent[];
+  for (const event of events) reviveDates(event);
+  return events;
+}
+
 /** Turns the ISO strings JSON left in an event's instant fields back into Dates. */
 export function reviveDates(event: HistoryEvent): HistoryEvent {
   const e = event as unknown as Record<string, unknown>;

@@ -3,7 +3,7 @@
 import type { WorkflowPage, WorkflowQuery } from '../backend.js';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
-import { decodeEvent } from '../../protocol/codec.js';
+import { decodeEvents } from '../../protocol/codec.js';
 import { decodeListToken, encodeListToken, resolvePageSize } from '../shared/list-token.js';
 import type { Statements } from './statements.js';
 import { INSTANCE_COLUMNS, toMetadata, type InstanceRow } from './rows.js';
@@ -14,10 +14,20 @@ export function readMetadata(sql: Statements, instanceId: string): WorkflowMetad
 }
 
 export function readHistory(sql: Statements, instanceId: string, fromIndex: number): HistoryEvent[] {
+  // Each row is one turn's events starting at index seq: start from the row that holds fromIndex.
   const rows = sql
-    .get('SELECT event FROM history WHERE instance_id = ? AND seq >= ? ORDER BY seq')
-    .all(instanceId, fromIndex) as { event: string }[];
-  return rows.map((r) => decodeEvent(r.event));
+    .get(
+      `SELECT seq, events FROM history
+       WHERE instance_id = ? AND seq >= (SELECT MAX(seq) FROM history WHERE instance_id = ? AND seq <= ?) ORDER BY seq`,
+    )
+    .all(instanceId, instanceId, Math.max(0, fromIndex)) as { seq: number; events: string }[];
+  const events: HistoryEvent[] = [];
+  for (const row of rows) {
+    const turn = decodeEvents(row.events);
+    const skip = Math.max(0, fromIndex - row.seq);
+    for (let i = skip; i < turn.length; i++) events.push(turn[i]!);
+  }
+  return events;
 }
 
 export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPage {

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteBackend } from './sqlite-backend.js';
 import { LOCK, instanceUpdate, startEvent, turn } from './test-events.js';
-import { newEvent, type TaskScheduledEvent } from '../../protocol/history.js';
+import { newEvent, type HistoryEvent, type TaskScheduledEvent } from '../../protocol/history.js';
+import { encodeEvent } from '../../protocol/codec.js';
+import { createVersion1 } from './schema.js';
 import type { ActivityWorkItem, Backend } from '../backend.js';
 import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
 
@@ -53,6 +55,40 @@ describe('SqliteBackend files', () => {
     assert.deepEqual((await second.getWorkflowHistory('a')).map((e) => e.type), ['executionStarted', 'taskScheduled', 'taskScheduled']);
     assert.ok(await second.lockActivityWorkItem(LOCK));
     await second.close();
+  });
+
+  it('migrates a version 1 file: history, queued events and tasks survive and the instance runs on', async () => {
+    const path = join(dir, 'v1.sqlite');
+    const db = new Database(path);
+    createVersion1(db);
+    const start = startEvent('old');
+    const scheduled = task(1);
+    const row = (event: object) => encodeEvent(event as HistoryEvent);
+    db.prepare(`INSERT INTO instances (instance_id, execution_id, name, runtime_status, created_at, last_updated_at, history_length, next_visible_at)
+                VALUES ('old', 'e1', 'wf', 'RUNNING', 1, 1, 2, 5)`).run();
+    db.prepare('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)').run('old', 0, row(start));
+    db.prepare('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)').run('old', 1, row(scheduled));
+    const done = newEvent('taskCompleted', new Date(), { taskScheduledId: 1, taskExecutionId: 't1', result: '"r"' });
+    db.prepare(`INSERT INTO inbox (instance_id, visible_at, enqueued_at, event) VALUES ('old', 5, 5, ?)`).run(row(done));
+    db.prepare(`INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event) VALUES ('old', 5, 5, ?)`).run(row(scheduled));
+    db.close();
+
+    const b = new SqliteBackend({ path });
+    await b.init();
+    const check = new Database(path, { readonly: true });
+    assert.equal((check.prepare(`SELECT value FROM durabletask_meta WHERE key = 'schema_version'`).get() as { value: string }).value, '2');
+    check.close();
+    assert.deepEqual((await b.getWorkflowHistory('old')).map((e) => e.type), ['executionStarted', 'taskScheduled']);
+    assert.deepEqual((await b.getWorkflowHistory('old', 1)).map((e) => e.type), ['taskScheduled']);
+    assert.equal((await b.lockActivityWorkItem(LOCK))?.event.taskExecutionId, 't1');
+    const item = (await b.lockWorkflowWorkItem(LOCK))!;
+    assert.deepEqual(item.newEvents, [done]);
+    assert.equal(item.historyLength, 2);
+    await b.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate('old', 'COMPLETED') }));
+    const history = await b.getWorkflowHistory('old');
+    assert.deepEqual(history.map((e) => e.type), ['executionStarted', 'taskScheduled', 'taskCompleted']);
+    assert.deepEqual(await b.getWorkflowHistory('old', 2), [done]);
+    await b.close();
   });
 
   it('refuses a database with a newer schema version, naming both versions', async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
 import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
-import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
+import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
@@ -216,12 +216,13 @@ function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskSche
   return leased;
 }
 
-/** Appends the turn's events (after clearing the history on continue-as-new). */
+/** Appends the turn's events as one row (after clearing the history on continue-as-new). */
 function appendHistory(sql: Statements, id: string, historyLength: number, result: WorkflowTurnResult): void {
-  const from = result.continuedAsNew ? 0 : historyLength;
   if (result.continuedAsNew) sql.get('DELETE FROM history WHERE instance_id = ?').run(id);
-  const insert = sql.get('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)');
-  result.newHistory.forEach((event: HistoryEvent, i) => insert.run(id, from + i, encodeEvent(event)));
+  if (result.newHistory.length === 0) return;
+  sql
+    .get('INSERT INTO history (instance_id, seq, events) VALUES (?, ?, ?)')
+    .run(id, result.continuedAsNew ? 0 : historyLength, encodeEvents(result.newHistory));
 }
 
 const NEXT_VISIBLE = '(SELECT MIN(visible_at) FROM inbox WHERE instance_id = instances.instance_id)';
