@@ -71,7 +71,8 @@ export class CompletionTracker {
 
   constructor(private readonly backend: Backend) {
     this.unsubscribe = backend.subscribe((signal) => {
-      if (signal.kind === 'statusChanged' && this.waiting.has(signal.instanceId)) this.check(signal.instanceId);
+      if (signal.kind !== 'statusChanged' || !this.waiting.has(signal.instanceId)) return;
+      if (signal.runtimeStatus === undefined || isTerminalStatus(signal.runtimeStatus)) this.check(signal.instanceId);
     });
     this.sweeper = setInterval(() => this.sweep(), 1000);
   }

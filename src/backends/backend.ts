@@ -122,7 +122,8 @@ export type CreateReusePolicy =
 export type BackendSignal =
   | { kind: 'workflowWork' }
   | { kind: 'activityWork' }
-  | { kind: 'statusChanged'; instanceId: string };
+  /** runtimeStatus is the status after the change when the backend knows it; absent means "read it". */
+  | { kind: 'statusChanged'; instanceId: string; runtimeStatus?: RuntimeStatus };
 
 export interface Backend {
   /** Creates or migrates the schema. Idempotent, safe when several processes start at once. */

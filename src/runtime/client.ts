@@ -10,6 +10,9 @@ import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
 
+/** Told of a status change; the status is absent when the backend does not know it. */
+type StatusListener = (status?: RuntimeStatus) => void;
+
 export interface ScheduleOptions<I> {
   input?: I;
   /** @default a random UUID */
@@ -36,7 +39,7 @@ export class Client {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
   /** Waiters by instance, fed by one backend subscription shared by every wait of this client. */
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<StatusListener>>();
   private unsubscribe: (() => void) | undefined;
 
   constructor(options: ClientOptions) {
@@ -151,7 +154,10 @@ export class Client {
   private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
-    const listener = () => wake();
+    // A signal that names a status not awaited costs no read.
+    const listener = (status?: RuntimeStatus) => {
+      if (status === undefined || done(status)) wake();
+    };
     this.watch(instanceId, listener);
     try {
       // Signals cover this process; polling with back-off covers the others.
@@ -175,17 +181,17 @@ export class Client {
     }
   }
 
-  private watch(instanceId: string, listener: () => void): void {
+  private watch(instanceId: string, listener: StatusListener): void {
     this.unsubscribe ??= this.backend.subscribe((signal) => {
       if (signal.kind !== 'statusChanged') return;
-      for (const notify of this.waiters.get(signal.instanceId) ?? []) notify();
+      for (const notify of this.waiters.get(signal.instanceId) ?? []) notify(signal.runtimeStatus);
     });
     const set = this.waiters.get(instanceId) ?? new Set();
     set.add(listener);
     this.waiters.set(instanceId, set);
   }
 
-  private unwatch(instanceId: string, listener: () => void): void {
+  private unwatch(instanceId: string, listener: StatusListener): void {
     const set = this.waiters.get(instanceId);
     set?.delete(listener);
     if (set?.size === 0) this.waiters.delete(instanceId);

@@ -111,7 +111,9 @@ export class MemoryBackend implements Backend {
     for (const message of turn.messages) this.deliver(item.instanceId, message, now, changed);
     this.signals.emit({ kind: 'workflowWork' });
     if (turn.activityTasks.length > leased.length) this.signals.emit({ kind: 'activityWork' });
-    for (const instanceId of changed) this.signals.emit({ kind: 'statusChanged', instanceId });
+    for (const instanceId of changed) {
+      this.signals.emit({ kind: 'statusChanged', instanceId, runtimeStatus: this.instances.get(instanceId)?.record.runtimeStatus });
+    }
     return leased;
   }
 

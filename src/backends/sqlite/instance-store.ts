@@ -87,7 +87,7 @@ export function insertInstance(sql: Statements, tx: TxContext, start: ExecutionS
       startVisibleAt,
     );
   enqueue(sql, tx, ref.instanceId, start, startVisibleAt, { refresh: false });
-  tx.signals.push({ kind: 'statusChanged', instanceId: ref.instanceId });
+  tx.signals.push({ kind: 'statusChanged', instanceId: ref.instanceId, runtimeStatus: 'PENDING' });
 }
 
 /** Deletes an instance with its history, inbox and activity tasks. */

@@ -107,6 +107,7 @@ export class SqliteBackend implements Backend {
     }
     // FULL by default: a turn acknowledged to the worker must survive power loss (see the option's doc).
     db.pragma(`synchronous = ${this.options.synchronous ?? 'FULL'}`);
+    db.pragma('cache_size = -65536');
     db.exec('BEGIN IMMEDIATE');
     try {
       createOrMigrate(db, this.path);
@@ -218,7 +219,7 @@ export class SqliteBackend implements Backend {
   private emit(signals: BackendSignal[]): void {
     const seen = new Set<string>();
     for (const signal of signals) {
-      const key = signal.kind === 'statusChanged' ? `s:${signal.instanceId}` : signal.kind;
+      const key = signal.kind === 'statusChanged' ? `s:${signal.instanceId}:${signal.runtimeStatus ?? ''}` : signal.kind;
       if (seen.has(key)) continue;
       seen.add(key);
       for (const listener of [...this.listeners]) {

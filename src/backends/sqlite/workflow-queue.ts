@@ -181,7 +181,7 @@ export function completeWorkflow(
   }
   if (warnings.length > 0) appendWarnings(sql, id, warnings);
   if (result.instance && result.instance.runtimeStatus !== handle.status) {
-    tx.signals.push({ kind: 'statusChanged', instanceId: id });
+    tx.signals.push({ kind: 'statusChanged', instanceId: id, runtimeStatus: result.instance.runtimeStatus });
   }
   appendHistory(sql, id, item.historyLength, result);
   const leased = insertTasks(sql, tx, id, result.activityTasks, lease);
