@@ -81,6 +81,8 @@ CREATE INDEX activity_tasks_instance ON activity_tasks(instance_id);
 //   `seq`) with a rowid, so a turn appends one row at the end of the table and only the small
 //   (instance_id, seq) index takes a write in the middle; v1 stored one event per row WITHOUT ROWID,
 //   in key order.
+// - two ready indexes instead of one: instances that have started are served before new ones, so a
+//   backlog of starts does not delay the timers and results of running workflows (workflow-queue.ts).
 // - inbox and activity_tasks drop AUTOINCREMENT and its sqlite_sequence write per insert. A new row
 //   still gets an id above every existing row, which is all that FIFO order and a locked id range need:
 //   the rows of a range exist until the range is released.
@@ -129,6 +131,10 @@ DROP TABLE activity_tasks;
 ALTER TABLE activity_tasks_v2 RENAME TO activity_tasks;
 CREATE INDEX activity_tasks_available ON activity_tasks(available_at);
 CREATE INDEX activity_tasks_instance ON activity_tasks(instance_id);
+
+DROP INDEX instances_ready;
+CREATE INDEX instances_ready_started ON instances(next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status <> 'PENDING';
+CREATE INDEX instances_ready_new ON instances(next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status = 'PENDING';
 `;
 
 /** MIGRATIONS[v - 1] upgrades a database at version v to v + 1. */

@@ -38,9 +38,19 @@ interface InboxRow {
   dequeue_count: number;
 }
 
-const CANDIDATE = `SELECT instance_id, history_length, runtime_status FROM instances
-  WHERE next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
-  ORDER BY next_visible_at LIMIT 1`;
+// Started instances first, then new ones (PENDING), each oldest-due first: a backlog of new starts must
+// not make the timers and activity results of running workflows late, and finishing started work first
+// keeps a busy engine admitting only what it can run. UNION ALL with LIMIT 1 reads the second index only
+// when the first has nothing due.
+const CANDIDATE = `SELECT * FROM (
+    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_started
+    WHERE runtime_status <> 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
+    ORDER BY next_visible_at LIMIT 1)
+  UNION ALL SELECT * FROM (
+    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_new
+    WHERE runtime_status = 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
+    ORDER BY next_visible_at LIMIT 1)
+  LIMIT 1`;
 
 interface Candidate {
   instance_id: string;
@@ -50,13 +60,13 @@ interface Candidate {
 
 /** Whether some unlocked instance has visible inbox events (a read, outside any transaction). */
 export function hasWorkflowWork(sql: Statements, now: number): boolean {
-  return sql.get(CANDIDATE).get(now, now) !== undefined;
+  return sql.get(CANDIDATE).get(now, now, now, now) !== undefined;
 }
 
 export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
   // A candidate whose cached next_visible_at is stale finds no rows; repair it and try the next one.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const candidate = sql.get(CANDIDATE).get(tx.now, tx.now) as Candidate | undefined;
+    const candidate = sql.get(CANDIDATE).get(tx.now, tx.now, tx.now, tx.now) as Candidate | undefined;
     if (!candidate) return undefined;
     const item = lockInstance(sql, tx, candidate, options);
     if (item) return item;
