@@ -146,7 +146,11 @@ export function queryCases(makeBackend: MakeBackend): void {
       recorder.clear();
       await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate(start), activityTasks: [taskScheduled(0)] }));
       await recorder.waitFor((s) => s.kind === 'activityWork', 'activityWork after a completion with tasks');
-      await recorder.waitFor((s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1', 'statusChanged after PENDING -> RUNNING');
+      // A signal that names the status must name the new one.
+      await recorder.waitFor(
+        (s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1' && (s.runtimeStatus ?? 'RUNNING') === 'RUNNING',
+        'statusChanged after PENDING -> RUNNING',
+      );
       recorder.clear();
       await backend.addWorkflowEvent('wf-1', raised('x'));
       await recorder.waitFor((s) => s.kind === 'workflowWork', 'workflowWork after addWorkflowEvent');
