@@ -91,6 +91,30 @@ describe('SqliteBackend files', () => {
     await b.close();
   });
 
+  it('creates new files with the configured page size, keeps an existing file\'s own, and refuses a bad one', async () => {
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      const size = db.pragma('page_size', { simple: true }) as number;
+      db.close();
+      return size;
+    };
+    const path = join(dir, 'pages.sqlite');
+    const first = new SqliteBackend({ path });
+    await first.init();
+    await first.close();
+    assert.equal(pageSize(path), 1024);
+    const second = new SqliteBackend({ path, pageSize: 4096 });
+    await second.init();
+    await second.close();
+    assert.equal(pageSize(path), 1024);
+    const big = join(dir, 'big-pages.sqlite');
+    const third = new SqliteBackend({ path: big, pageSize: 8192 });
+    await third.init();
+    await third.close();
+    assert.equal(pageSize(big), 8192);
+    assert.throws(() => new SqliteBackend({ path, pageSize: 1000 }), /invalid pageSize: 1000 is not a power of two/);
+  });
+
   it('refuses a database with a newer schema version, naming both versions', async () => {
     const path = join(dir, 'newer.sqlite');
     const b = new SqliteBackend({ path });

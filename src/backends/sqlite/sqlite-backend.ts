@@ -19,7 +19,7 @@ import type {
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
-import { DurableTaskError, FailedPreconditionError } from '../../errors.js';
+import { DurableTaskError, FailedPreconditionError, InvalidArgumentError } from '../../errors.js';
 import { GroupCommitter, type TxContext } from './group-commit.js';
 import { Statements } from './statements.js';
 import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
@@ -45,6 +45,14 @@ export interface SqliteBackendOptions {
   busyTimeoutMs?: number;
   /** Share one transaction among the writes of one event-loop turn. Off only for measurements. @default true */
   groupCommit?: boolean;
+  /**
+   * Page size of a new file (an existing file keeps its own): a power of two from 512 to 65536. A turn
+   * changes a few small rows scattered over several tables and indexes, and the WAL writes each changed
+   * page whole, so small pages mean fewer bytes written and fsynced per commit (measured on the
+   * throughput benchmark: 1024 about 1.3x the workflows/s of SQLite's 4096).
+   * @default 1024
+   */
+  pageSize?: number;
 }
 
 interface Open {
@@ -61,6 +69,7 @@ export class SqliteBackend implements Backend {
   static readonly schemaVersion = SQLITE_SCHEMA_VERSION;
 
   readonly path: string;
+  private readonly pageSize: number;
   private readonly options: SqliteBackendOptions;
   private open?: Open;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
@@ -68,6 +77,10 @@ export class SqliteBackend implements Backend {
   constructor(options: SqliteBackendOptions = {}) {
     this.options = options;
     this.path = options.path ?? './durabletask.sqlite';
+    this.pageSize = options.pageSize ?? 1024;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 512 || this.pageSize > 65536 || (this.pageSize & (this.pageSize - 1)) !== 0) {
+      throw new InvalidArgumentError('pageSize', `${options.pageSize} is not a power of two from 512 to 65536`);
+    }
   }
 
   /** Transactions committed by this object so far (group commit makes this lower than the number of writes). */
@@ -98,6 +111,8 @@ export class SqliteBackend implements Backend {
 
   private prepare(db: Database.Database): void {
     try {
+      // Only a new file takes it (see the option).
+      db.pragma(`page_size = ${this.pageSize}`);
       db.pragma('journal_mode = WAL');
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
