@@ -17,9 +17,14 @@ export interface WorkerOptions {
   backend: Backend;
   workflows?: Workflow[] | Record<string, Workflow>;
   activities?: Activity[] | Record<string, Activity>;
-  /** Workflow turns processed at once. @default 64 */
+  /**
+   * Workflow turns processed at once. A turn is in flight from its lock to its commit, and a
+   * group-committing backend writes all finished turns in one transaction: more in flight means fewer
+   * commits per turn (measured on SQLite: 256 gives about 1.3x the throughput of 64).
+   * @default 256
+   */
   workflowConcurrency?: number;
-  /** Activities run at once. @default 128 */
+  /** Activities run at once. At least workflowConcurrency, so each turn can hand its activity over. @default 256 */
   activityConcurrency?: number;
   /** Lease on a locked work item; renewed at half-time while work runs. @default 60000 */
   leaseMs?: number;
@@ -48,8 +53,8 @@ export class Worker {
     this.backend = options.backend;
     this.logger = options.logger ?? defaultLogger();
     this.options = {
-      workflowConcurrency: options.workflowConcurrency ?? 64,
-      activityConcurrency: options.activityConcurrency ?? 128,
+      workflowConcurrency: options.workflowConcurrency ?? 256,
+      activityConcurrency: options.activityConcurrency ?? 256,
       leaseMs: options.leaseMs ?? 60_000,
       minPollMs: options.minPollMs ?? 5,
       maxPollMs: options.maxPollMs ?? 250,
