@@ -47,7 +47,8 @@ export class WorkflowProcessor {
     let state = cached?.state;
     try {
       if (!state) {
-        past = await backend.getWorkflowHistory(item.instanceId);
+        // A first turn has no history to read.
+        past = item.historyLength === 0 ? [] : await backend.getWorkflowHistory(item.instanceId);
         state = stateFromHistory(item.instanceId, past);
       }
       const executeTurn = async (request: TurnRequest): Promise<TurnResponse> => {

@@ -73,6 +73,9 @@ export class SqliteBackend implements Backend {
   private readonly options: SqliteBackendOptions;
   private open?: Open;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
+  /** Whether the last lock attempt of each queue found nothing (the next one reads first). */
+  private workflowsIdle = true;
+  private activitiesIdle = true;
 
   constructor(options: SqliteBackendOptions = {}) {
     this.options = options;
@@ -167,9 +170,12 @@ export class SqliteBackend implements Backend {
   }
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
-    // An idle poll is a read: it never takes the write lock that other processes' commits need.
-    if (!(await this.read((sql) => hasWorkflowWork(sql, Date.now())))) return undefined;
-    return this.write((sql, tx) => lockWorkflow(sql, tx, options));
+    // An idle poll is a read: it never takes the write lock that other processes' commits need. While
+    // locks keep finding work, the read would only repeat the write's own query.
+    if (this.workflowsIdle && !(await this.read((sql) => hasWorkflowWork(sql, Date.now())))) return undefined;
+    const item = await this.write((sql, tx) => lockWorkflow(sql, tx, options));
+    this.workflowsIdle = item === undefined;
+    return item;
   }
 
   getWorkflowHistory(instanceId: string, fromIndex = 0): Promise<HistoryEvent[]> {
@@ -193,8 +199,10 @@ export class SqliteBackend implements Backend {
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    if (!(await this.read((sql) => hasActivityWork(sql, Date.now())))) return undefined;
-    return this.write((sql, tx) => lockActivity(sql, tx, options));
+    if (this.activitiesIdle && !(await this.read((sql) => hasActivityWork(sql, Date.now())))) return undefined;
+    const item = await this.write((sql, tx) => lockActivity(sql, tx, options));
+    this.activitiesIdle = item === undefined;
+    return item;
   }
 
   completeActivityWorkItem(
