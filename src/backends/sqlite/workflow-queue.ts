@@ -84,8 +84,11 @@ export interface ArrivalRow extends Candidate {
 /**
  * Enqueues an event that is visible now to an instance no lease holds, and locks the instance with it,
  * so the event goes to the caller's worker without a lock query. Other visible events of the instance
- * join the work item. The row keeps next_visible_at covering the new event, so an expired lease
- * releases it like any other.
+ * join the work item.
+ *
+ * While a lease holds an instance, its next_visible_at is at most the lease's end (the completion
+ * recomputes it): the lock query then passes over leased instances instead of reading each one again,
+ * and an expired lease makes the instance and its undelivered rows due again by itself.
  */
 export function enqueueLocked(
   sql: Statements,
@@ -113,7 +116,7 @@ export function enqueueLocked(
       `UPDATE instances SET lock_token = ?, locked_by = ?, lock_expires_at = ?,
          next_visible_at = MIN(COALESCE(next_visible_at, ?), ?) WHERE instance_id = ?`,
     )
-    .run(lockToken, options.lockedBy, until, tx.now, tx.now, instanceId);
+    .run(lockToken, options.lockedBy, until, until, until, instanceId);
   const handle: LockHandle = { firstId: id, lastId: id, status: row.runtime_status };
   return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, retryCount: 0, handle };
 }
@@ -137,8 +140,8 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
   rows.sort((a, b) => a.id - b.id);
   const lockedUntil = tx.now + options.leaseMs;
   sql
-    .get('UPDATE instances SET lock_token = ?, locked_by = ?, lock_expires_at = ? WHERE instance_id = ?')
-    .run(lockToken, options.lockedBy, lockedUntil, instanceId);
+    .get('UPDATE instances SET lock_token = ?, locked_by = ?, lock_expires_at = ?, next_visible_at = ? WHERE instance_id = ?')
+    .run(lockToken, options.lockedBy, lockedUntil, lockedUntil, instanceId);
   // The visible rows between the first and last id selected are exactly the selected set (same instant).
   const handle: LockHandle = { firstId: rows[0]!.id, lastId: rows[rows.length - 1]!.id, status: candidate.runtime_status };
   return {
@@ -310,8 +313,9 @@ export function abandonWorkflow(sql: Statements, tx: TxContext, item: WorkflowWo
 export function renewWorkflow(sql: Statements, tx: TxContext, item: WorkflowWorkItem, leaseMs: number): Date {
   const until = tx.now + leaseMs;
   const changed = sql
-    .get('UPDATE instances SET lock_expires_at = ? WHERE instance_id = ? AND lock_token = ?')
-    .run(until, item.instanceId, item.lockToken).changes;
+    // next_visible_at follows the lease's end (see enqueueLocked).
+    .get('UPDATE instances SET lock_expires_at = ?, next_visible_at = ? WHERE instance_id = ? AND lock_token = ?')
+    .run(until, until, item.instanceId, item.lockToken).changes;
   if (changed === 0) throw new LeaseLostError(`workflow work item of instance '${item.instanceId}'`);
   return new Date(until);
 }

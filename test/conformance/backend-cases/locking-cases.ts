@@ -117,6 +117,20 @@ export function lockingCases(makeBackend: MakeBackend): void {
       assert.equal((await backend.getWorkflowHistory('wf-1')).length, 1);
     }));
 
+  it('a renewed lease that then expires releases the batch and the events that arrived under it', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const item = await lockExpecting(backend, 'wf-1', { leaseMs: SHORT_LEASE_MS });
+      await backend.addWorkflowEvent('wf-1', raised('during'));
+      await backend.renewWorkflowWorkItem(item, SHORT_LEASE_MS * 2);
+      await sleep(SHORT_LEASE_MS + 10);
+      assert.equal(await lockWorkflow(backend), undefined, 'still leased after the first expiry');
+      await sleep(SHORT_LEASE_MS + 30);
+      const again = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(types(again.newEvents), ['executionStarted', 'eventRaised']);
+      assert.equal(again.retryCount, 1);
+    }));
+
   it('abandonWorkflowWorkItem makes the batch visible again after delayMs with a higher retryCount', () =>
     withBackend(makeBackend, async (backend) => {
       await backend.createWorkflowInstance(startEvent('wf-1'));
