@@ -2,13 +2,13 @@
 // lease expiry and sets a fresh token, so an expired lease is reclaimed by the same query.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ActivityResultEvent, ActivityWorkItem, LockOptions } from '../backend.js';
+import type { ActivityResultEvent, ActivityWorkItem, LockOptions, WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import type { TaskScheduledEvent } from '../../protocol/history.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, quoteLiteral, type Tables } from './queries.js';
-import { leaseSql } from './workflow-queue.js';
+import { leaseSql, type WorkflowHandle } from './workflow-queue.js';
 
 export async function lockActivity(pool: Pool, t: Tables, options: LockOptions): Promise<ActivityWorkItem | undefined> {
   const p = new Params();
@@ -32,19 +32,66 @@ export async function lockActivity(pool: Pool, t: Tables, options: LockOptions):
   };
 }
 
-/** Deletes the task and appends the result to its instance's inbox in one statement (dropped if the instance is gone). */
-export async function completeActivity(pool: Pool, t: Tables, item: ActivityWorkItem, result: ActivityResultEvent): Promise<void> {
-  const done = await pool.query<{ n: number; instance_exists: boolean }>(
-    `WITH del AS (DELETE FROM ${t.tasks} WHERE id = $1 AND lock_token = $2 RETURNING instance_id),
-          ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-                  SELECT i.instance_id, $3, ${visibleAtSql('i')} FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id)
-     SELECT (SELECT count(*)::integer FROM del) AS n,
-            EXISTS (SELECT 1 FROM ${t.instances} WHERE instance_id = $4) AS instance_exists`,
-    [item.id, item.lockToken, encodeEvent(result), item.instanceId],
-  );
+interface CompletionRow {
+  n: number;
+  instance_exists: boolean;
+  leased: { instance_id: string; history_length: number; lock_expires_at: string } | null;
+  new_seq: string | null;
+  earlier: { seq: string; event: string; dequeue_count: number }[] | null;
+}
+
+/**
+ * Deletes the task and appends the result to its instance's inbox in one statement (dropped if the instance
+ * is gone). With `lease`, the same statement leases the instance when no lease holds it and it is not
+ * waiting for a scheduled start, and returns it as a work item: the result plus the earlier visible events.
+ */
+export async function completeActivity(
+  pool: Pool,
+  t: Tables,
+  item: ActivityWorkItem,
+  result: ActivityResultEvent,
+  lease?: WorkflowLockOptions,
+): Promise<WorkflowWorkItem | undefined> {
+  const p = new Params();
+  const token = randomUUID();
+  const id = p.add(item.id);
+  const lockToken = p.add(item.lockToken);
+  const event = p.add(encodeEvent(result));
+  // Statements see one snapshot: the new row is not among `ev`'s rows, so it is inserted already delivered.
+  const sql = `WITH del AS (DELETE FROM ${t.tasks} WHERE id = ${id} AND lock_token = ${lockToken} RETURNING instance_id),
+    lk AS (UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(lease?.lockedBy ?? null)},
+        lock_expires_at = ${leaseSql(p, lease?.leaseMs ?? 0)}
+      FROM del WHERE ${p.add(lease !== undefined)} AND i.instance_id = del.instance_id
+        AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
+        AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
+      RETURNING i.instance_id, i.history_length, i.lock_expires_at),
+    ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
+      SELECT i.instance_id, ${event}, ${visibleAtSql('i')}, CASE WHEN EXISTS (SELECT 1 FROM lk) THEN 1 ELSE 0 END
+      FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id RETURNING seq),
+    ev AS (UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1
+      WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN lk ON e2.instance_id = lk.instance_id
+                      WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(Math.max(0, (lease?.maxEvents ?? 1000) - 1))})
+      RETURNING e.seq, e.event, e.dequeue_count)
+    SELECT (SELECT count(*)::integer FROM del) AS n,
+      EXISTS (SELECT 1 FROM ${t.instances} WHERE instance_id = ${p.add(item.instanceId)}) AS instance_exists,
+      (SELECT row_to_json(lk) FROM lk) AS leased, (SELECT seq FROM ins) AS new_seq,
+      (SELECT json_agg(json_build_object('seq', seq::text, 'event', event, 'dequeue_count', dequeue_count) ORDER BY seq) FROM ev) AS earlier`;
+  const done = await pool.query<CompletionRow>(sql, p.values);
   const row = done.rows[0];
   // A purge deletes the instance's tasks: the result of a task of a vanished instance is dropped, not an error.
   if (row?.n !== 1 && row?.instance_exists !== false) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
+  if (!row?.leased || row.new_seq === null) return undefined;
+  const earlier = row.earlier ?? [];
+  const handle: WorkflowHandle = { inboxSeqs: [...earlier.map((e) => e.seq), row.new_seq] };
+  return {
+    instanceId: row.leased.instance_id,
+    lockToken: token,
+    lockedUntil: new Date(row.leased.lock_expires_at),
+    newEvents: [...earlier.map((e) => decodeEvent(e.event)), result],
+    historyLength: row.leased.history_length,
+    retryCount: Math.max(0, ...earlier.map((e) => e.dequeue_count - 1)),
+    handle,
+  };
 }
 
 export async function abandonActivity(

@@ -162,11 +162,15 @@ export class PostgresBackend implements Backend {
   }
 
   /** Never leases the workflow too (see Backend): in one statement the new inbox row is not yet visible. */
-  async completeActivityWorkItem(item: ActivityWorkItem, result: ActivityResultEvent): Promise<WorkflowWorkItem | undefined> {
+  async completeActivityWorkItem(
+    item: ActivityWorkItem,
+    result: ActivityResultEvent,
+    options: { leaseWorkflow?: WorkflowLockOptions } = {},
+  ): Promise<WorkflowWorkItem | undefined> {
     this.assertOpen();
-    await completeActivity(this.pool, this.tables, item, result);
-    this.emitLocal({ kind: 'workflowWork' });
-    return undefined;
+    const leased = await completeActivity(this.pool, this.tables, item, result, options.leaseWorkflow);
+    if (!leased) this.emitLocal({ kind: 'workflowWork' });
+    return leased;
   }
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {

@@ -11,8 +11,18 @@ interface QueryConfigLike {
   name?: string;
 }
 
+const names = new Map<string, string>();
+
+/** Hashing costs more than looking the text up; the engine's distinct texts are few (bounded below). */
 function statementName(text: string): string {
-  return `dt_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `dt_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    // Texts that embed schema names or list lengths can vary; a full cache starts over instead of growing.
+    if (names.size >= 10_000) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
 export class PreparingClient extends pg.Client {
