@@ -96,6 +96,16 @@ function migrationSteps(t: Tables, schema: string): string[][] {
         FOR EACH ROW WHEN (OLD.runtime_status IS DISTINCT FROM NEW.runtime_status)
         EXECUTE FUNCTION ${t.schema}.notify_status()`,
     ],
+    // Version 2: status notifications name the new status, so waiters read only for the status they wait for.
+    [
+      `CREATE OR REPLACE FUNCTION ${t.schema}.notify_status() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${notifyOn} THEN
+          PERFORM pg_notify(${channel}, 't:' || NEW.runtime_status || ':' || NEW.instance_id);
+        END IF;
+        RETURN NULL;
+      END $$`,
+    ],
   ];
 }
 

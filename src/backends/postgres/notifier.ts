@@ -1,7 +1,9 @@
 // LISTEN side of the wake-ups: one dedicated connection (outside the pool) listening on the schema's channel,
-// reconnected with back-off when it drops. Payloads: 'w' workflow work, 'a' activity work, 's:<id>' status.
+// reconnected with back-off when it drops. Payloads: 'w' workflow work, 'a' activity work, 't:<status>:<id>'
+// a status change (schema version 2 on), 's:<id>' a status change without the status (version 1 triggers).
 import pg from 'pg';
 import type { BackendSignal } from '../backend.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
 import { quoteIdent } from './queries.js';
 
 export interface NotifierOptions {
@@ -18,6 +20,12 @@ export function parseSignal(payload: string | undefined): BackendSignal | undefi
   if (payload === 'w') return { kind: 'workflowWork' };
   if (payload === 'a') return { kind: 'activityWork' };
   if (payload?.startsWith('s:')) return { kind: 'statusChanged', instanceId: payload.slice(2) };
+  if (payload?.startsWith('t:')) {
+    // A status never contains ':'; an instance ID may.
+    const colon = payload.indexOf(':', 2);
+    if (colon < 0) return undefined;
+    return { kind: 'statusChanged', instanceId: payload.slice(colon + 1), runtimeStatus: payload.slice(2, colon) as RuntimeStatus };
+  }
   return undefined;
 }
 

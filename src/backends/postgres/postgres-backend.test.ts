@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
 import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgres.js';
+import { eventually } from '../../../test/support/harness.js';
 import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
@@ -86,13 +87,35 @@ describe('PostgresBackend on a shared database', () => {
     }
   });
 
+  it('migrates a version 1 schema: status notifications then name the status', async () => {
+    const schema = schemas.create();
+    const first = makeOn(schema);
+    await first.init();
+    await first.close();
+    // Back to version 1: its trigger function sent the instance ID only.
+    await adminQuery(`CREATE OR REPLACE FUNCTION "${schema}".notify_status() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_notify('x', 's:' || NEW.instance_id); RETURN NULL; END $$`);
+    await adminQuery(`UPDATE "${schema}".schema_version SET version = 1`);
+    const second = makeOn(schema);
+    try {
+      await second.init();
+      assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 2 }]);
+      const signals: BackendSignal[] = [];
+      second.subscribe((signal) => signals.push(signal));
+      await second.createWorkflowInstance(start('wf-1'));
+      await eventually(() => signals.some((s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1' && s.runtimeStatus === 'PENDING'));
+    } finally {
+      await second.close();
+    }
+  });
+
   it('init of 3 backends at once on one new schema succeeds, and a newer schema version is refused', async () => {
     const schema = schemas.create();
     const backends = [makeOn(schema), makeOn(schema), makeOn(schema)];
     try {
       await Promise.all(backends.map((backend) => backend.init()));
       const rows = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".schema_version`);
-      assert.deepEqual(rows, [{ version: 1 }]);
+      assert.deepEqual(rows, [{ version: 2 }]);
       await backends[0]!.createWorkflowInstance(start('wf-1'));
       assert.equal((await backends[1]!.getWorkflowMetadata('wf-1'))?.runtimeStatus, 'PENDING');
       await adminQuery(`UPDATE "${schema}".schema_version SET version = 99`);
@@ -100,7 +123,7 @@ describe('PostgresBackend on a shared database', () => {
       await assert.rejects(late.init(), (err: unknown) => {
         assert.ok(err instanceof DurableTaskError);
         assert.match(err.message, /version 99/);
-        assert.match(err.message, /version 1 /);
+        assert.match(err.message, /version 2 /);
         return true;
       });
       await late.close();

@@ -114,7 +114,7 @@ export class PostgresBackend implements Backend {
   async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
     this.assertOpen();
     await createInstance(this.pool, this.tables, event, options?.reuse ?? 'error');
-    this.emitLocal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId });
+    this.emitLocal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId, runtimeStatus: 'PENDING' });
     this.emitLocal({ kind: 'workflowWork' });
   }
 
@@ -222,7 +222,7 @@ export class PostgresBackend implements Backend {
   }
 
   private emitTurnLocally(instanceId: string, result: WorkflowTurnResult): void {
-    if (result.instance) this.emit({ kind: 'statusChanged', instanceId });
+    if (result.instance) this.emit({ kind: 'statusChanged', instanceId, runtimeStatus: result.instance.runtimeStatus });
     if (result.activityTasks.length > 0) this.emit({ kind: 'activityWork' });
     if (result.messages.length > 0 || result.timers.some((timer) => timer.visibleAt.getTime() <= Date.now())) {
       this.emit({ kind: 'workflowWork' });
