@@ -138,16 +138,23 @@ export async function addEvent(pool: Pool, t: Tables, instanceId: string, event:
   if (result.rowCount !== 1) throw new WorkflowNotFoundError(instanceId);
 }
 
-/** core/delivery cancelsScheduledStart: the instance's waiting inbox becomes visible now, with the event. */
 async function addStartCancellingEvent(pool: Pool, t: Tables, instanceId: string, event: HistoryEvent): Promise<void> {
-  const result = await pool.query(
+  if (!(await enqueueStartCancelling(pool, t, instanceId, event))) throw new WorkflowNotFoundError(instanceId);
+}
+
+/**
+ * core/delivery cancelsScheduledStart: the instance's waiting inbox becomes visible now, with the event.
+ * @returns false when the instance does not exist
+ */
+export async function enqueueStartCancelling(db: Queryable, t: Tables, instanceId: string, event: HistoryEvent): Promise<boolean> {
+  const result = await db.query(
     `WITH i AS (SELECT instance_id, runtime_status FROM ${t.instances} WHERE instance_id = $1),
        early AS (UPDATE ${t.inbox} e SET visible_at = now() FROM i
                  WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND e.visible_at > now())
      INSERT INTO ${t.inbox} (instance_id, event, visible_at) SELECT i.instance_id, $2, now() FROM i`,
     [instanceId, encodeEvent(event)],
   );
-  if (result.rowCount !== 1) throw new WorkflowNotFoundError(instanceId);
+  return result.rowCount === 1;
 }
 
 export async function getHistory(pool: Pool, t: Tables, instanceId: string, fromIndex: number): Promise<HistoryEvent[]> {

@@ -1,15 +1,16 @@
 // completeWorkflowWorkItem: one transaction per turn. A plain turn is ONE statement (data-modifying CTEs all
-// guarded by the lease-checking UPDATE, so a lost lease changes nothing); continue-as-new and start messages,
-// which need core/delivery decisions per target, run as several statements inside one explicit transaction.
+// guarded by the lease-checking UPDATE, so a lost lease changes nothing); continue-as-new, start messages and
+// terminations, which need core/delivery decisions per target, run as several statements inside one explicit
+// transaction.
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, WorkflowTurnResult } from '../backend.js';
-import { decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import { cancelsScheduledStart, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
 import type { ExecutionStartedEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
-import { deleteInstanceRows, insertInstance, visibleAtSql } from './instance-store.js';
+import { deleteInstanceRows, enqueueStartCancelling, insertInstance, visibleAtSql } from './instance-store.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
 
 export interface LeaseKey {
@@ -129,7 +130,8 @@ function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string 
 export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
   const warnings = [...(result.warnings ?? [])];
   const tokens = leaseTokens(result, request);
-  if (!result.continuedAsNew && !result.messages.some(isStartMessage)) {
+  // Start messages and terminations need core/delivery decisions per target: an explicit transaction.
+  if (!result.continuedAsNew && !result.messages.some((m) => isStartMessage(m) || cancelsScheduledStart(m.event))) {
     const statement = turnStatement(t, key, result, result.messages, warnings, { request, tokens });
     const done = await pool.query<TurnRow>(statement.text, statement.values);
     if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
@@ -161,6 +163,12 @@ async function deliverMessages(db: Queryable, t: Tables, messages: OutboundMessa
     run = [];
   };
   for (const message of messages) {
+    if (cancelsScheduledStart(message.event)) {
+      await flush();
+      // A termination to a vanished instance is dropped like any other message.
+      await enqueueStartCancelling(db, t, message.targetInstanceId, message.event);
+      continue;
+    }
     if (!isStartMessage(message)) {
       run.push(message);
       continue;

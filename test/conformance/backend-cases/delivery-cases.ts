@@ -56,6 +56,16 @@ export function deliveryCases(makeBackend: MakeBackend): void {
       assert.deepEqual(types((await lockExpecting(backend, 'waiting')).newEvents), ['executionStarted', 'eventRaised']);
     }));
 
+  it('a termination message to an instance waiting for its scheduled start does not wait for it', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      await backend.createWorkflowInstance(startEvent('waiting', { scheduledStartTimestamp: new Date(Date.now() + 60_000) }));
+      await send(backend, [{ targetInstanceId: 'waiting', event: raised('early') }]);
+      const terminate = newEvent('executionTerminated', new Date(), { input: '"stop"', recurse: false });
+      await send(backend, [{ targetInstanceId: 'waiting', event: terminate }]);
+      assert.deepEqual(types((await lockExpecting(backend, 'waiting')).newEvents), ['executionStarted', 'eventRaised', 'executionTerminated']);
+    }));
+
   it('a message to an instance that does not exist is dropped, not kept for a later instance', () =>
     withBackend(makeBackend, async (backend) => {
       await startRunning(backend, 'sender');
