@@ -6,8 +6,9 @@ import type { ActivityResultEvent, ActivityWorkItem, LockOptions, WorkflowLockOp
 import { LeaseLostError } from '../../errors.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import type { TaskScheduledEvent } from '../../protocol/history.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
 import { visibleAtSql } from './instance-store.js';
-import { Params, quoteLiteral, type Tables } from './queries.js';
+import { Params, type Tables } from './queries.js';
 import { leaseSql, type WorkflowHandle } from './workflow-queue.js';
 
 export async function lockActivity(pool: Pool, t: Tables, options: LockOptions): Promise<ActivityWorkItem | undefined> {
@@ -35,7 +36,7 @@ export async function lockActivity(pool: Pool, t: Tables, options: LockOptions):
 interface CompletionRow {
   n: number;
   instance_exists: boolean;
-  leased: { instance_id: string; history_length: number; lock_expires_at: string } | null;
+  leased: { instance_id: string; runtime_status: RuntimeStatus; history_length: number; lock_expires_at: string } | null;
   new_seq: string | null;
   earlier: { seq: string; event: string; dequeue_count: number }[] | null;
 }
@@ -64,7 +65,7 @@ export async function completeActivity(
       FROM del WHERE ${p.add(lease !== undefined)} AND i.instance_id = del.instance_id
         AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
         AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
-      RETURNING i.instance_id, i.history_length, i.lock_expires_at),
+      RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at),
     ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
       SELECT i.instance_id, ${event}, ${visibleAtSql('i')}, CASE WHEN EXISTS (SELECT 1 FROM lk) THEN 1 ELSE 0 END
       FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id RETURNING seq),
@@ -82,7 +83,7 @@ export async function completeActivity(
   if (row?.n !== 1 && row?.instance_exists !== false) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
   if (!row?.leased || row.new_seq === null) return undefined;
   const earlier = row.earlier ?? [];
-  const handle: WorkflowHandle = { inboxSeqs: [...earlier.map((e) => e.seq), row.new_seq] };
+  const handle: WorkflowHandle = { inboxSeqs: [...earlier.map((e) => e.seq), row.new_seq], status: row.leased.runtime_status };
   return {
     instanceId: row.leased.instance_id,
     lockToken: token,
@@ -94,23 +95,14 @@ export async function completeActivity(
   };
 }
 
-export async function abandonActivity(
-  pool: Pool,
-  t: Tables,
-  item: ActivityWorkItem,
-  delayMs: number,
-  channel: string | undefined,
-): Promise<void> {
+export async function abandonActivity(pool: Pool, t: Tables, item: ActivityWorkItem, delayMs: number): Promise<void> {
   const p = new Params();
-  const delay = Math.max(0, delayMs);
-  const notify = delay === 0 && channel ? `pg_notify(${quoteLiteral(channel)}, 'a') IS NULL` : 'false';
-  const done = await pool.query<{ n: number }>(
-    `WITH rel AS (UPDATE ${t.tasks} SET lock_token = NULL, locked_by = NULL, visible_at = ${leaseSql(p, delay)}
-                  WHERE id = ${p.add(item.id)} AND lock_token = ${p.add(item.lockToken)} RETURNING id)
-     SELECT count(*)::integer AS n, bool_or(${notify}) AS notified FROM rel`,
+  const done = await pool.query(
+    `UPDATE ${t.tasks} SET lock_token = NULL, locked_by = NULL, visible_at = ${leaseSql(p, Math.max(0, delayMs))}
+     WHERE id = ${p.add(item.id)} AND lock_token = ${p.add(item.lockToken)}`,
     p.values,
   );
-  if (done.rows[0]?.n !== 1) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
+  if (done.rowCount !== 1) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
 }
 
 export async function renewActivity(pool: Pool, t: Tables, item: ActivityWorkItem, leaseMs: number): Promise<void> {

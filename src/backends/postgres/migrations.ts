@@ -64,7 +64,7 @@ function migrationSteps(t: Tables, schema: string): string[][] {
       )`,
       `CREATE INDEX tasks_visible ON ${t.tasks} (visible_at, id)`,
       `CREATE INDEX tasks_instance ON ${t.tasks} (instance_id)`,
-      // NOTIFY from triggers: every writer (any process, any code path) wakes the listeners, inside its transaction.
+      // Version 1 sent NOTIFY from triggers, inside the writing transaction (version 2 drops them).
       `CREATE FUNCTION ${t.schema}.notify_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF ${notifyOn} AND EXISTS (SELECT 1 FROM new_rows WHERE visible_at <= now()) THEN
@@ -96,23 +96,27 @@ function migrationSteps(t: Tables, schema: string): string[][] {
         FOR EACH ROW WHEN (OLD.runtime_status IS DISTINCT FROM NEW.runtime_status)
         EXECUTE FUNCTION ${t.schema}.notify_status()`,
     ],
-    // Version 2: status notifications name the new status, so waiters read only for the status they wait for.
+    // Version 2: wake-ups leave the transactions. A NOTIFY holds PostgreSQL's global notify lock from its
+    // transaction's commit until that commit is flushed, so every writing transaction that notified committed
+    // after the one before (measured: 1.3-1.6x workflows/s without). The backend now sends wake-ups itself
+    // after its commits, coalesced per event-loop turn, on its LISTEN connection (notifier.ts).
     [
-      `CREATE OR REPLACE FUNCTION ${t.schema}.notify_status() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF ${notifyOn} THEN
-          PERFORM pg_notify(${channel}, 't:' || NEW.runtime_status || ':' || NEW.instance_id);
-        END IF;
-        RETURN NULL;
-      END $$`,
+      `DROP TRIGGER inbox_notify ON ${t.inbox}`,
+      `DROP TRIGGER tasks_notify ON ${t.tasks}`,
+      `DROP TRIGGER instances_status_insert ON ${t.instances}`,
+      `DROP TRIGGER instances_status_update ON ${t.instances}`,
+      `DROP FUNCTION ${t.schema}.notify_inbox(), ${t.schema}.notify_tasks(), ${t.schema}.notify_status()`,
     ],
   ];
 }
 
-/** Creates or migrates the schema; safe to run from many processes at once. */
-export async function migrate(pool: Pool, schema: string): Promise<void> {
+/**
+ * Creates or migrates the schema; safe to run from many processes at once. `upTo` stops at an older
+ * version (tests build old schemas with it).
+ */
+export async function migrate(pool: Pool, schema: string, upTo?: number): Promise<void> {
   const t = tablesOf(schema);
-  const steps = migrationSteps(t, schema);
+  const steps = migrationSteps(t, schema).slice(0, upTo);
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`durabletask-migrate:${schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);

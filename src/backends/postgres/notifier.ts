@@ -1,6 +1,8 @@
-// LISTEN side of the wake-ups: one dedicated connection (outside the pool) listening on the schema's channel,
-// reconnected with back-off when it drops. Payloads: 'w' workflow work, 'a' activity work, 't:<status>:<id>'
-// a status change (schema version 2 on), 's:<id>' a status change without the status (version 1 triggers).
+// Wake-ups between processes: one dedicated connection (outside the pool) LISTENs on the schema's channel,
+// reconnected with back-off when it drops, and sends this process's wake-ups after its commits, coalesced per
+// event-loop turn (a NOTIFY inside a writing transaction would serialise commits: see migrations.ts).
+// Payloads: 'w' workflow work, 'a' activity work, 't:<status>:<id>' a status change, 's:<id>' a status change
+// whose status is not known.
 import pg from 'pg';
 import type { BackendSignal } from '../backend.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
@@ -29,8 +31,23 @@ export function parseSignal(payload: string | undefined): BackendSignal | undefi
   return undefined;
 }
 
+export function formatSignal(signal: BackendSignal): string {
+  if (signal.kind === 'workflowWork') return 'w';
+  if (signal.kind === 'activityWork') return 'a';
+  return signal.runtimeStatus ? `t:${signal.runtimeStatus}:${signal.instanceId}` : `s:${signal.instanceId}`;
+}
+
+/** PostgreSQL refuses payloads of 8000 bytes or more; a longer instance ID is announced without it. */
+const MAX_PAYLOAD_BYTES = 7999;
+
 export class Notifier {
   private client: pg.Client | undefined;
+  /** Whether `client` is connected and listening (it is set before it connects). */
+  private ready = false;
+  private readonly outbox = new Set<string>();
+  private sending = false;
+  private sendingDone: Promise<void> | undefined;
+  private flushScheduled = false;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs = 50;
@@ -65,6 +82,7 @@ export class Notifier {
     const drop = (err?: Error): void => {
       if (dropped) return;
       dropped = true;
+      this.ready = false;
       if (err) this.options.onError?.(err);
       client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
@@ -74,7 +92,8 @@ export class Notifier {
     client.on('error', (err) => drop(err));
     client.on('end', () => drop());
     client.on('notification', (message) => {
-      if (message.channel !== this.options.channel) return;
+      // This process told its own subscribers already when it published.
+      if (message.channel !== this.options.channel || message.processId === (client as { processID?: number }).processID) return;
       const signal = parseSignal(message.payload);
       if (signal) this.options.emit(signal);
     });
@@ -86,6 +105,7 @@ export class Notifier {
       throw err;
     }
     if (this.closed) return;
+    this.ready = true;
     this.connects++;
     this.backoffMs = 50;
     if (this.connects > 1) {
@@ -93,6 +113,39 @@ export class Notifier {
       this.options.emit({ kind: 'workflowWork' });
       this.options.emit({ kind: 'activityWork' });
     }
+  }
+
+  /**
+   * Queues a wake-up for the other processes; sent after the current event-loop turn, each distinct one once.
+   * Best effort: while the connection is down they are dropped (the others poll, and a reconnect wakes them).
+   */
+  publish(signal: BackendSignal): void {
+    const payload = formatSignal(signal);
+    this.outbox.add(Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? 'w' : payload);
+    if (this.flushScheduled || this.sending) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** One statement per batch, and one batch in flight at a time (the connection runs queries in order). */
+  private async flush(): Promise<void> {
+    const client = this.client;
+    const payloads = [...this.outbox];
+    this.outbox.clear();
+    if (!client || !this.ready || this.closed || payloads.length === 0) return;
+    this.sending = true;
+    this.sendingDone = client
+      .query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.options.channel, payloads])
+      .then(
+        () => undefined,
+        (err: unknown) => this.options.onError?.(err as Error),
+      );
+    await this.sendingDone;
+    this.sending = false;
+    if (this.outbox.size > 0) await this.flush();
   }
 
   private scheduleReconnect(): void {
@@ -107,6 +160,9 @@ export class Notifier {
   }
 
   async close(): Promise<void> {
+    // Wake-ups of the last writes still go out (a short-lived process such as the CLI writes, then closes).
+    await this.sendingDone;
+    if (this.outbox.size > 0) await this.flush();
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;

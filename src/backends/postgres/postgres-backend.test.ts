@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
 import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgres.js';
-import { eventually } from '../../../test/support/harness.js';
+import pg from 'pg';
+import { migrate } from './migrations.js';
 import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
@@ -87,25 +88,29 @@ describe('PostgresBackend on a shared database', () => {
     }
   });
 
-  it('migrates a version 1 schema: status notifications then name the status', async () => {
+  it('migrates a version 1 schema: its NOTIFY triggers go, and wake-ups still reach other objects', async () => {
     const schema = schemas.create();
-    const first = makeOn(schema);
-    await first.init();
-    await first.close();
-    // Back to version 1: its trigger function sent the instance ID only.
-    await adminQuery(`CREATE OR REPLACE FUNCTION "${schema}".notify_status() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_notify('x', 's:' || NEW.instance_id); RETURN NULL; END $$`);
-    await adminQuery(`UPDATE "${schema}".schema_version SET version = 1`);
-    const second = makeOn(schema);
+    const pool = new pg.Pool({ connectionString: testPgUrl(), max: 1 });
     try {
-      await second.init();
-      assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 2 }]);
-      const signals: BackendSignal[] = [];
-      second.subscribe((signal) => signals.push(signal));
-      await second.createWorkflowInstance(start('wf-1'));
-      await eventually(() => signals.some((s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1' && s.runtimeStatus === 'PENDING'));
+      await migrate(pool, schema, 1);
     } finally {
-      await second.close();
+      await pool.end();
+    }
+    const triggers = () =>
+      adminQuery(`SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = $1 AND NOT t.tgisinternal`, [schema]);
+    assert.equal((await triggers()).length, 4);
+    const [writer, reader] = [makeOn(schema), makeOn(schema)];
+    await Promise.all([writer.init(), reader.init()]);
+    try {
+      assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 2 }]);
+      assert.deepEqual(await triggers(), []);
+      const status = nextSignal(reader, (s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1' && s.runtimeStatus === 'PENDING');
+      const work = nextSignal(reader, (s) => s.kind === 'workflowWork');
+      await writer.createWorkflowInstance(start('wf-1'));
+      await Promise.all([status, work]);
+    } finally {
+      await Promise.all([writer.close(), reader.close()]);
     }
   });
 

@@ -27,7 +27,8 @@ import { addEvent, createInstance, getHistory, getMetadata, listInstances, purge
 import { migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
-import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow } from './workflow-queue.js';
+import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
+import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
   /** e.g. `postgres://user@host:5432/db`. */
@@ -71,8 +72,6 @@ export class PostgresBackend implements Backend {
       application_name: this.applicationName,
       // TCP keep-alive notices a peer host that vanished without closing the socket.
       keepAlive: true,
-      // Triggers skip NOTIFY in sessions that set this (see migrations.ts).
-      ...(notify ? {} : { options: '-c durabletask.notify=off' }),
     });
     // An idle client whose connection dies emits 'error' on the pool; without a handler that kills the process.
     this.pool.on('error', (err) => options.onError?.(err));
@@ -114,14 +113,15 @@ export class PostgresBackend implements Backend {
   async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
     this.assertOpen();
     await createInstance(this.pool, this.tables, event, options?.reuse ?? 'error');
-    this.emitLocal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId, runtimeStatus: 'PENDING' });
-    this.emitLocal({ kind: 'workflowWork' });
+    this.signal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId, runtimeStatus: 'PENDING' });
+    // A scheduled start is not work until then; idle workers poll.
+    if (!event.scheduledStartTimestamp || event.scheduledStartTimestamp.getTime() <= Date.now()) this.signal({ kind: 'workflowWork' });
   }
 
   async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
     this.assertOpen();
     await addEvent(this.pool, this.tables, instanceId, event);
-    this.emitLocal({ kind: 'workflowWork' });
+    this.signal({ kind: 'workflowWork' });
   }
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
@@ -141,14 +141,14 @@ export class PostgresBackend implements Backend {
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
     const leased = await completeWorkflow(this.pool, this.tables, item, result, options.leaseActivities);
-    if (!this.notifier) this.emitTurnLocally(item.instanceId, result);
+    this.signalTurn(item, result, leased.length);
     return leased;
   }
 
   async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
     this.assertOpen();
-    await abandonWorkflow(this.pool, this.tables, item, options?.delayMs ?? 0, this.notifier ? this.channel : undefined);
-    if (!options?.delayMs) this.emitLocal({ kind: 'workflowWork' });
+    await abandonWorkflow(this.pool, this.tables, item, options?.delayMs ?? 0);
+    if (!options?.delayMs) this.signal({ kind: 'workflowWork' });
   }
 
   async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
@@ -161,7 +161,6 @@ export class PostgresBackend implements Backend {
     return lockActivity(this.pool, this.tables, options);
   }
 
-  /** Never leases the workflow too (see Backend): in one statement the new inbox row is not yet visible. */
   async completeActivityWorkItem(
     item: ActivityWorkItem,
     result: ActivityResultEvent,
@@ -169,14 +168,14 @@ export class PostgresBackend implements Backend {
   ): Promise<WorkflowWorkItem | undefined> {
     this.assertOpen();
     const leased = await completeActivity(this.pool, this.tables, item, result, options.leaseWorkflow);
-    if (!leased) this.emitLocal({ kind: 'workflowWork' });
+    if (!leased) this.signal({ kind: 'workflowWork' });
     return leased;
   }
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
     this.assertOpen();
-    await abandonActivity(this.pool, this.tables, item, options?.delayMs ?? 0, this.notifier ? this.channel : undefined);
-    if (!options?.delayMs) this.emitLocal({ kind: 'activityWork' });
+    await abandonActivity(this.pool, this.tables, item, options?.delayMs ?? 0);
+    if (!options?.delayMs) this.signal({ kind: 'activityWork' });
   }
 
   async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
@@ -216,16 +215,23 @@ export class PostgresBackend implements Backend {
     }
   }
 
-  /** Without LISTEN (notify: false) this object tells its own subscribers about its own writes. */
-  private emitLocal(signal: BackendSignal): void {
-    if (!this.notifier) this.emit(signal);
+  /** Tells this object's subscribers at once, and other processes (notify: true) after this event-loop turn. */
+  private signal(signal: BackendSignal): void {
+    this.emit(signal);
+    this.notifier?.publish(signal);
   }
 
-  private emitTurnLocally(instanceId: string, result: WorkflowTurnResult): void {
-    if (result.instance) this.emit({ kind: 'statusChanged', instanceId, runtimeStatus: result.instance.runtimeStatus });
-    if (result.activityTasks.length > 0) this.emit({ kind: 'activityWork' });
+  private signalTurn(item: WorkflowWorkItem, result: WorkflowTurnResult, leasedTasks: number): void {
+    const before = (item.handle as WorkflowHandle | undefined)?.status;
+    const after = result.instance?.runtimeStatus;
+    if (after && after !== before) this.signal({ kind: 'statusChanged', instanceId: item.instanceId, runtimeStatus: after });
+    if (result.activityTasks.length > leasedTasks) this.signal({ kind: 'activityWork' });
+    // Start messages may create instances: their status is for a read to tell.
+    for (const message of result.messages) {
+      if (isStartMessage(message)) this.signal({ kind: 'statusChanged', instanceId: message.targetInstanceId });
+    }
     if (result.messages.length > 0 || result.timers.some((timer) => timer.visibleAt.getTime() <= Date.now())) {
-      this.emit({ kind: 'workflowWork' });
+      this.signal({ kind: 'workflowWork' });
     }
   }
 

@@ -5,16 +5,20 @@ import type { Pool } from 'pg';
 import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
 import { decodeEvent } from '../../protocol/codec.js';
-import { Params, quoteLiteral, type Tables } from './queries.js';
+import { Params, type Tables } from './queries.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
 import { commitTurn } from './turn-commit.js';
 
 /** What the backend keeps in WorkflowWorkItem.handle: the inbox rows this lock delivered. */
 export interface WorkflowHandle {
   inboxSeqs: string[];
+  /** The instance's status when locked (a turn that keeps it sends no status wake-up). */
+  status?: RuntimeStatus;
 }
 
 interface LockRow {
   instance_id: string;
+  runtime_status: RuntimeStatus;
   history_length: number;
   lock_expires_at: Date;
   seq: string | null;
@@ -54,20 +58,20 @@ async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptio
       UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(options.lockedBy)},
         lock_expires_at = ${leaseSql(p, options.leaseMs)}
       FROM picked WHERE i.instance_id = picked.instance_id
-      RETURNING i.instance_id, i.history_length, i.lock_expires_at
+      RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at
     ), ev AS (
       UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1
       WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN inst ON e2.instance_id = inst.instance_id
                       WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(options.maxEvents ?? 1000)})
       RETURNING e.seq, e.event, e.dequeue_count
     )
-    SELECT inst.instance_id, inst.history_length, inst.lock_expires_at, ev.seq, ev.event, ev.dequeue_count
+    SELECT inst.instance_id, inst.runtime_status, inst.history_length, inst.lock_expires_at, ev.seq, ev.event, ev.dequeue_count
     FROM inst LEFT JOIN ev ON true ORDER BY ev.seq`;
   const result = await pool.query<LockRow>(sql, p.values);
   const first = result.rows[0];
   if (!first) return undefined;
   const rows = result.rows.filter((row) => row.seq !== null);
-  const handle: WorkflowHandle = { inboxSeqs: rows.map((row) => row.seq!) };
+  const handle: WorkflowHandle = { inboxSeqs: rows.map((row) => row.seq!), status: first.runtime_status };
   return {
     instanceId: first.instance_id,
     lockToken: token,
@@ -96,7 +100,7 @@ export async function completeWorkflow(
 }
 
 /** Releases the lease and makes the delivered events visible again after delayMs. */
-export async function abandonWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, delayMs: number, channel: string | undefined): Promise<void> {
+export async function abandonWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, delayMs: number): Promise<void> {
   const p = new Params();
   const delay = Math.max(0, delayMs);
   const sql = `WITH rel AS (
@@ -107,9 +111,7 @@ export async function abandonWorkflow(pool: Pool, t: Tables, item: WorkflowWorkI
       UPDATE ${t.inbox} SET visible_at = ${leaseSql(p, delay)}
       WHERE instance_id IN (SELECT instance_id FROM rel) AND seq = ANY(${p.add(handleOf(item).inboxSeqs)}::bigint[])
     )
-    SELECT count(*)::int AS released,
-      bool_or(${delay === 0 && channel ? `pg_notify(${quoteLiteral(channel)}, 'w') IS NULL` : 'false'}) AS notified
-    FROM rel`;
+    SELECT count(*)::int AS released FROM rel`;
   const result = await pool.query<{ released: number }>(sql, p.values);
   if (result.rows[0]?.released !== 1) throw new LeaseLostError(`workflow '${item.instanceId}'`);
 }
