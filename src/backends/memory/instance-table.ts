@@ -1,6 +1,7 @@
-// The memory backend's instances: row, history and inbox per instance, plus a heap keyed by when each
+// The memory backend's instances: row, history and inbox per instance, plus heaps keyed by when each
 // instance can next be locked (its earliest visible inbox event, or its lease expiry) so that a lock
-// finds the instance whose work has waited longest without scanning every instance.
+// finds the instance whose work has waited longest without scanning every instance. Started instances
+// have their own heap, served before the new (PENDING) ones, as on the other backends.
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -35,7 +36,8 @@ interface HeapEntry extends DueKey {
 
 export class InstanceTable {
   private readonly instances = new Map<string, InstanceState>();
-  private readonly heap = new MinHeap<HeapEntry>(dueBefore);
+  private readonly started = new MinHeap<HeapEntry>(dueBefore);
+  private readonly fresh = new MinHeap<HeapEntry>(dueBefore);
   private nextSeq = 1;
 
   get(instanceId: string): InstanceState | undefined {
@@ -74,13 +76,15 @@ export class InstanceTable {
 
   /** Locks the instance due longest, taking up to maxEvents visible inbox events in arrival order. */
   lock(now: number, lockedBy: string, leaseMs: number, maxEvents: number): { inst: InstanceState; batch: InboxEntry[] } | undefined {
-    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
-      this.heap.pop();
-      const inst = top.inst;
-      if (inst.key !== top || this.instances.get(inst.record.instanceId) !== inst) continue;
-      const batch = this.take(inst, now, lockedBy, leaseMs, maxEvents);
-      if (batch) return { inst, batch };
-      this.reschedule(inst);
+    for (const heap of [this.started, this.fresh]) {
+      for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
+        heap.pop();
+        const inst = top.inst;
+        if (inst.key !== top || this.instances.get(inst.record.instanceId) !== inst) continue;
+        const batch = this.take(inst, now, lockedBy, leaseMs, maxEvents);
+        if (batch) return { inst, batch };
+        this.reschedule(inst);
+      }
     }
     return undefined;
   }
@@ -145,12 +149,14 @@ export class InstanceTable {
 
   /** The earliest time some instance may become lockable (stale entries may make it early). */
   nextDueAt(): number | undefined {
-    return this.heap.peek()?.at;
+    const at = [this.started.peek()?.at, this.fresh.peek()?.at].filter((t): t is number => t !== undefined);
+    return at.length > 0 ? Math.min(...at) : undefined;
   }
 
   clear(): void {
     this.instances.clear();
-    this.heap.clear();
+    this.started.clear();
+    this.fresh.clear();
   }
 
   private reschedule(inst: InstanceState): void {
@@ -169,6 +175,6 @@ export class InstanceTable {
   private push(inst: InstanceState, at: number, seq: number): void {
     const entry: HeapEntry = { at, seq, inst };
     inst.key = entry;
-    this.heap.push(entry);
+    (inst.record.runtimeStatus === 'PENDING' ? this.fresh : this.started).push(entry);
   }
 }

@@ -80,8 +80,8 @@ export async function insertInstance(db: Queryable, t: Tables, event: ExecutionS
               ${p.add(event.tags ? JSON.stringify(event.tags) : null)})
       ON CONFLICT (instance_id) DO NOTHING
       RETURNING instance_id)
-    INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-    SELECT instance_id, ${p.add(encodeEvent(event))}, coalesce(${p.add(visibleAt ?? event.scheduledStartTimestamp ?? null)}::timestamptz, now())
+    INSERT INTO ${t.inbox} (instance_id, event, visible_at, is_start)
+    SELECT instance_id, ${p.add(encodeEvent(event))}, coalesce(${p.add(visibleAt ?? event.scheduledStartTimestamp ?? null)}::timestamptz, now()), true
     FROM ins RETURNING seq`;
   const result = await db.query(sql, p.values);
   return result.rows.length === 1;

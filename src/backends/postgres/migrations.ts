@@ -106,6 +106,13 @@ function migrationSteps(t: Tables, schema: string): string[][] {
       `DROP TRIGGER instances_status_insert ON ${t.instances}`,
       `DROP TRIGGER instances_status_update ON ${t.instances}`,
       `DROP FUNCTION ${t.schema}.notify_inbox(), ${t.schema}.notify_tasks(), ${t.schema}.notify_status()`,
+      // Started instances are served before new ones (workflow-queue.ts): an instance's ExecutionStarted row is
+      // flagged, and each kind of row has its own index in delivery order.
+      `ALTER TABLE ${t.inbox} ADD COLUMN is_start boolean NOT NULL DEFAULT false`,
+      `UPDATE ${t.inbox} SET is_start = true WHERE event::jsonb ->> 'type' = 'executionStarted'`,
+      `DROP INDEX ${t.schema}.inbox_visible`,
+      `CREATE INDEX inbox_visible_started ON ${t.inbox} (visible_at, seq) WHERE NOT is_start`,
+      `CREATE INDEX inbox_visible_new ON ${t.inbox} (visible_at, seq) WHERE is_start`,
     ],
   ];
 }

@@ -33,6 +33,8 @@ export function leaseSql(p: Params, leaseMs: number): string {
 /**
  * One statement: pick the instance with the oldest visible inbox event whose lease is free or expired
  * (SKIP LOCKED so concurrent lockers never wait on each other), lease it, and mark its visible events delivered.
+ * Events of started instances go first, new instances' start events after them, each oldest first: a
+ * backlog of new starts must not make the timers and results of running workflows late (as on SQLite).
  */
 export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
   // The statement's snapshot can predate a commit that consumed the picked instance's inbox: then it leases an
@@ -49,11 +51,19 @@ export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockO
 async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
   const p = new Params();
   const token = randomUUID();
-  const sql = `WITH picked AS (
+  const sql = `WITH started AS (
       SELECT i.instance_id FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
-      WHERE e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
+      WHERE NOT e.is_start AND e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
       ORDER BY e.visible_at, e.seq LIMIT 1
       FOR NO KEY UPDATE OF i SKIP LOCKED
+    ), fresh AS (
+      SELECT i.instance_id FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
+      WHERE NOT EXISTS (SELECT 1 FROM started)
+        AND e.is_start AND e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
+      ORDER BY e.visible_at, e.seq LIMIT 1
+      FOR NO KEY UPDATE OF i SKIP LOCKED
+    ), picked AS (
+      SELECT instance_id FROM started UNION ALL SELECT instance_id FROM fresh
     ), inst AS (
       UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(options.lockedBy)},
         lock_expires_at = ${leaseSql(p, options.leaseMs)}

@@ -226,19 +226,6 @@ describe('SqliteBackend interface', () => {
     await assert.rejects(b.listWorkflows({ continuationToken: 'garbage' }), { name: 'InvalidArgumentError' });
   });
 
-  it('serves started instances before older new ones, each kind oldest-due first', async () => {
-    await b.createWorkflowInstance(startEvent('running'));
-    const first = (await b.lockWorkflowWorkItem(LOCK))!;
-    await b.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate('running', 'RUNNING') }));
-    await b.createWorkflowInstance(startEvent('new-1'));
-    await b.createWorkflowInstance(startEvent('new-2'));
-    await sleep(2);
-    await b.addWorkflowEvent('running', newEvent('eventRaised', new Date(), { name: 'late' }));
-    const order: string[] = [];
-    for (let item = await b.lockWorkflowWorkItem(LOCK); item; item = await b.lockWorkflowWorkItem(LOCK)) order.push(item.instanceId);
-    assert.deepEqual(order, ['running', 'new-1', 'new-2']);
-  });
-
   it('subscribe signals new work and status changes after commit', async () => {
     const signals: BackendSignal[] = [];
     const off = b.subscribe((s) => signals.push(s));

@@ -117,6 +117,21 @@ export function lockingCases(makeBackend: MakeBackend): void {
       assert.equal((await backend.getWorkflowHistory('wf-1')).length, 1);
     }));
 
+  it('serves started instances before older new ones, each kind oldest first', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'running-1');
+      await startRunning(backend, 'running-2');
+      await backend.createWorkflowInstance(startEvent('new-1'));
+      await backend.createWorkflowInstance(startEvent('new-2'));
+      await sleep(5);
+      await backend.addWorkflowEvent('running-2', raised('first'));
+      await sleep(5);
+      await backend.addWorkflowEvent('running-1', raised('second'));
+      const order: string[] = [];
+      for (let item = await lockWorkflow(backend); item; item = await lockWorkflow(backend)) order.push(item.instanceId);
+      assert.deepEqual(order, ['running-2', 'running-1', 'new-1', 'new-2']);
+    }));
+
   it('a renewed lease that then expires releases the batch and the events that arrived under it', () =>
     withBackend(makeBackend, async (backend) => {
       await backend.createWorkflowInstance(startEvent('wf-1'));
