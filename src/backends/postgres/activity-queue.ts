@@ -59,6 +59,7 @@ export async function completeActivity(
   const lockToken = p.add(item.lockToken);
   const event = p.add(encodeEvent(result));
   // Statements see one snapshot: the new row is not among `ev`'s rows, so it is inserted already delivered.
+  // Delivered rows are visible again at the lease's end (see workflow-queue.ts).
   const sql = `WITH del AS (DELETE FROM ${t.tasks} WHERE id = ${id} AND lock_token = ${lockToken} RETURNING instance_id),
     lk AS (UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(lease?.lockedBy ?? null)},
         lock_expires_at = ${leaseSql(p, lease?.leaseMs ?? 0)}
@@ -67,9 +68,11 @@ export async function completeActivity(
         AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
       RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at),
     ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
-      SELECT i.instance_id, ${event}, ${visibleAtSql('i')}, CASE WHEN EXISTS (SELECT 1 FROM lk) THEN 1 ELSE 0 END
+      SELECT i.instance_id, ${event}, coalesce((SELECT lock_expires_at FROM lk), ${visibleAtSql('i')}),
+        CASE WHEN EXISTS (SELECT 1 FROM lk) THEN 1 ELSE 0 END
       FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id RETURNING seq),
-    ev AS (UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1
+    ev AS (UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = lk.lock_expires_at
+      FROM lk
       WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN lk ON e2.instance_id = lk.instance_id
                       WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(Math.max(0, (lease?.maxEvents ?? 1000) - 1))})
       RETURNING e.seq, e.event, e.dequeue_count)

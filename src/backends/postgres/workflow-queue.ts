@@ -35,6 +35,9 @@ export function leaseSql(p: Params, leaseMs: number): string {
  * (SKIP LOCKED so concurrent lockers never wait on each other), lease it, and mark its visible events delivered.
  * Events of started instances go first, new instances' start events after them, each oldest first: a
  * backlog of new starts must not make the timers and results of running workflows late (as on SQLite).
+ * Delivered events become visible again only at the lease's end: the pick then passes over the events of
+ * leased instances instead of reading each one again (measured: the lock query was 40% of the server's
+ * statement time before), and an expired lease makes them due again by itself.
  */
 export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
   // The statement's snapshot can predate a commit that consumed the picked instance's inbox: then it leases an
@@ -70,7 +73,8 @@ async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptio
       FROM picked WHERE i.instance_id = picked.instance_id
       RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at
     ), ev AS (
-      UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1
+      UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = inst.lock_expires_at
+      FROM inst
       WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN inst ON e2.instance_id = inst.instance_id
                       WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(options.maxEvents ?? 1000)})
       RETURNING e.seq, e.event, e.dequeue_count
@@ -128,10 +132,14 @@ export async function abandonWorkflow(pool: Pool, t: Tables, item: WorkflowWorkI
 
 export async function renewWorkflow(pool: Pool, t: Tables, item: WorkflowWorkItem, leaseMs: number): Promise<void> {
   const p = new Params();
+  // The delivered events follow the lease's end (see tryLockWorkflow).
   const result = await pool.query<{ lock_expires_at: Date }>(
-    `UPDATE ${t.instances} SET lock_expires_at = ${leaseSql(p, leaseMs)}
-     WHERE instance_id = ${p.add(item.instanceId)} AND lock_token = ${p.add(item.lockToken)}
-     RETURNING lock_expires_at`,
+    `WITH upd AS (UPDATE ${t.instances} SET lock_expires_at = ${leaseSql(p, leaseMs)}
+        WHERE instance_id = ${p.add(item.instanceId)} AND lock_token = ${p.add(item.lockToken)}
+        RETURNING instance_id, lock_expires_at),
+      ev AS (UPDATE ${t.inbox} e SET visible_at = upd.lock_expires_at FROM upd
+        WHERE e.instance_id = upd.instance_id AND e.seq = ANY(${p.add(handleOf(item).inboxSeqs)}::bigint[]))
+     SELECT lock_expires_at FROM upd`,
     p.values,
   );
   const row = result.rows[0];
