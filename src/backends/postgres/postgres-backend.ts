@@ -27,7 +27,8 @@ import { addEvent, createInstance, getHistory, getMetadata, listInstances, purge
 import { migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
-import { abandonWorkflow, completeWorkflow, lockWorkflow, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
+import { abandonWorkflow, leaseKeyOf, lockWorkflow, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
+import { TurnBatcher } from './turn-batch.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -52,6 +53,7 @@ export class PostgresBackend implements Backend {
   private readonly pool: pg.Pool;
   private readonly tables: Tables;
   private readonly notifier: Notifier | undefined;
+  private readonly turns: TurnBatcher;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
   private closed = false;
 
@@ -80,6 +82,7 @@ export class PostgresBackend implements Backend {
     // would then crash the process. A permanent listener closes that gap; the holder still sees the failure
     // on its next query, which releases the client as broken.
     this.pool.on('connect', (client) => client.on('error', () => undefined));
+    this.turns = new TurnBatcher(this.pool, this.tables);
     this.notifier = notify
       ? new Notifier({
           connectionString: options.connectionString,
@@ -140,7 +143,7 @@ export class PostgresBackend implements Backend {
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
-    const leased = await completeWorkflow(this.pool, this.tables, item, result, options.leaseActivities);
+    const leased = await this.turns.commit(leaseKeyOf(item), result, options.leaseActivities);
     this.signalTurn(item, result, leased.length);
     return leased;
   }

@@ -106,17 +106,17 @@ function turnStatement(
   return { text: `WITH ${ctes.join(',\n')}\nSELECT (SELECT count(*)::integer FROM upd) AS n, ${leased} AS leased`, values: p.values };
 }
 
-interface TurnRow {
+export interface TurnRow {
   n: number;
   leased: { id: string; token: string; until: string }[];
 }
 
 /** Lock tokens for the tasks to insert already leased: the first `max`, null for the rest. */
-function leaseTokens(result: WorkflowTurnResult, request?: ActivityLeaseRequest): (string | null)[] {
+export function leaseTokens(result: WorkflowTurnResult, request?: ActivityLeaseRequest): (string | null)[] {
   return result.activityTasks.map((_, i) => (request && i < request.max ? randomUUID() : null));
 }
 
-function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
+export function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
   const byToken = new Map(row.leased.map((r) => [r.token, r]));
   const items: ActivityWorkItem[] = [];
   tokens.forEach((token, i) => {

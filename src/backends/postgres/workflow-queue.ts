@@ -2,12 +2,12 @@
 // events, and the one-transaction commit of a turn guarded by that token.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
 import { decodeEvent } from '../../protocol/codec.js';
 import { Params, type Tables } from './queries.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
-import { commitTurn } from './turn-commit.js';
+import type { LeaseKey } from './turn-commit.js';
 
 /** What the backend keeps in WorkflowWorkItem.handle: the inbox rows this lock delivered. */
 export interface WorkflowHandle {
@@ -103,14 +103,9 @@ function handleOf(item: WorkflowWorkItem): WorkflowHandle {
   return handle;
 }
 
-export async function completeWorkflow(
-  pool: Pool,
-  t: Tables,
-  item: WorkflowWorkItem,
-  result: WorkflowTurnResult,
-  lease?: ActivityLeaseRequest,
-): Promise<ActivityWorkItem[]> {
-  return commitTurn(pool, t, { instanceId: item.instanceId, lockToken: item.lockToken, inboxSeqs: handleOf(item).inboxSeqs }, result, lease);
+/** What a turn's commit needs of its work item: the lease and the inbox rows it delivered. */
+export function leaseKeyOf(item: WorkflowWorkItem): LeaseKey {
+  return { instanceId: item.instanceId, lockToken: item.lockToken, inboxSeqs: handleOf(item).inboxSeqs };
 }
 
 /** Releases the lease and makes the delivered events visible again after delayMs. */

@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { newEvent } from '../../../src/protocol/history.js';
+import type { ActivityWorkItem, WorkflowWorkItem } from '../../../src/backends/backend.js';
 import {
+  LEASE_MS,
+  SHORT_LEASE_MS,
+  WORKER,
   instanceUpdate,
   lockExpecting,
   lockWorkflow,
@@ -10,6 +14,7 @@ import {
   sleep,
   startEvent,
   startRunning,
+  taskScheduled,
   turn,
   types,
   withBackend,
@@ -17,6 +22,58 @@ import {
 } from './fixtures.js';
 
 export function completionCases(makeBackend: MakeBackend): void {
+  it('turns completed at once each commit exactly their own writes, and a lost lease fails alone', () =>
+    withBackend(makeBackend, async (backend) => {
+      const ids = ['a', 'b', 'c', 'd'];
+      await startRunning(backend, 'target');
+      const starts = ids.map((id) => startEvent(id));
+      for (const start of starts) await backend.createWorkflowInstance(start);
+      const items = new Map<string, WorkflowWorkItem>();
+      for (const id of ['a', 'b', 'c']) items.set(id, await lockExpecting(backend, id));
+      items.set('d', await lockExpecting(backend, 'd', { leaseMs: SHORT_LEASE_MS }));
+      // d's lease lapses and another worker takes it: its late completion must change nothing.
+      await sleep(SHORT_LEASE_MS + 30);
+      const items2 = new Map(items);
+      items2.set('d', await lockExpecting(backend, 'd'));
+      const fireAt = new Date(Date.now() + 60_000);
+      const timer = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
+      const results = {
+        a: turn({ newHistory: [...items.get('a')!.newEvents, taskScheduled(0), taskScheduled(1)], instance: instanceUpdate(starts[0]!), activityTasks: [taskScheduled(0), taskScheduled(1)] }),
+        b: turn({ newHistory: items.get('b')!.newEvents, instance: instanceUpdate(starts[1]!, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }), messages: [{ targetInstanceId: 'target', event: raised('from-b') }], warnings: ['b says'] }),
+        c: turn({ newHistory: items.get('c')!.newEvents, timers: [{ event: timer, visibleAt: fireAt }] }),
+        d: turn({ newHistory: [...items.get('d')!.newEvents, taskScheduled(9)], instance: instanceUpdate(starts[3]!), activityTasks: [taskScheduled(9)] }),
+      };
+      const lease = { lockedBy: WORKER, leaseMs: LEASE_MS, max: 1 };
+      const outcomes = await Promise.allSettled(ids.map((id) => backend.completeWorkflowWorkItem(items.get(id)!, results[id as keyof typeof results], { leaseActivities: lease })));
+      const [a, b, c, d] = outcomes;
+      assert.equal(a!.status, 'fulfilled');
+      const leased = (a as PromiseFulfilledResult<ActivityWorkItem[]>).value;
+      assert.deepEqual(leased.map((task) => [task.instanceId, task.event.eventId]), [['a', 0]]);
+      assert.equal(b!.status, 'fulfilled');
+      assert.equal(c!.status, 'fulfilled');
+      assert.equal(d!.status, 'rejected');
+      assert.equal(((d as PromiseRejectedResult).reason as Error).name, 'LeaseLostError');
+
+      assert.deepEqual(types(await backend.getWorkflowHistory('a')), ['executionStarted', 'taskScheduled', 'taskScheduled']);
+      assert.equal((await backend.getWorkflowMetadata('a'))?.runtimeStatus, 'RUNNING');
+      const bState = await backend.getWorkflowMetadata('b');
+      assert.equal(bState?.runtimeStatus, 'COMPLETED');
+      assert.equal(bState?.output, '"done"');
+      assert.deepEqual(bState?.warnings, ['b says']);
+      assert.deepEqual(types(await backend.getWorkflowHistory('c')), ['executionStarted']);
+      assert.equal((await backend.getWorkflowMetadata('c'))?.runtimeStatus, 'PENDING', 'a turn without an instance update keeps the row');
+      assert.deepEqual(await backend.getWorkflowHistory('d'), [], 'the lost lease wrote nothing');
+      // The unleased task of a waits in the queue; d's task was never written.
+      const queued = await backend.lockActivityWorkItem({ lockedBy: WORKER, leaseMs: LEASE_MS });
+      assert.deepEqual([queued?.instanceId, queued?.event.eventId], ['a', 1]);
+      assert.equal(await backend.lockActivityWorkItem({ lockedBy: WORKER, leaseMs: LEASE_MS }), undefined);
+      // b's message reached target; c's timer waits; d still holds its new lease with its start event.
+      assert.deepEqual(types((await lockExpecting(backend, 'target')).newEvents), ['eventRaised']);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.completeWorkflowWorkItem(items2.get('d')!, turn({ newHistory: items2.get('d')!.newEvents, instance: instanceUpdate(starts[3]!) }));
+      assert.deepEqual(types(await backend.getWorkflowHistory('d')), ['executionStarted']);
+    }));
+
   it('completeWorkflowWorkItem appends history; fromIndex returns the tail', () =>
     withBackend(makeBackend, async (backend) => {
       const start = startEvent('wf-1');
