@@ -22,13 +22,14 @@ import type {
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
-import { abandonActivity, completeActivity, lockActivity, renewActivity } from './activity-queue.js';
+import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
 import { addEvent, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
 import { migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
 import { abandonWorkflow, leaseKeyOf, lockWorkflow, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
 import { TurnBatcher } from './turn-batch.js';
+import { ActivityBatcher } from './activity-batch.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -54,6 +55,7 @@ export class PostgresBackend implements Backend {
   private readonly tables: Tables;
   private readonly notifier: Notifier | undefined;
   private readonly turns: TurnBatcher;
+  private readonly activities: ActivityBatcher;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
   private closed = false;
 
@@ -83,6 +85,7 @@ export class PostgresBackend implements Backend {
     // on its next query, which releases the client as broken.
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.turns = new TurnBatcher(this.pool, this.tables);
+    this.activities = new ActivityBatcher(this.pool, this.tables);
     this.notifier = notify
       ? new Notifier({
           connectionString: options.connectionString,
@@ -170,7 +173,7 @@ export class PostgresBackend implements Backend {
     options: { leaseWorkflow?: WorkflowLockOptions } = {},
   ): Promise<WorkflowWorkItem | undefined> {
     this.assertOpen();
-    const leased = await completeActivity(this.pool, this.tables, item, result, options.leaseWorkflow);
+    const leased = await this.activities.complete(item, result, options.leaseWorkflow);
     if (!leased) this.signal({ kind: 'workflowWork' });
     return leased;
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { LeaseLostError } from '../../../src/errors.js';
 import { newEvent, type TaskCompletedEvent } from '../../../src/protocol/history.js';
-import type { Backend } from '../../../src/backends/backend.js';
+import type { ActivityWorkItem, Backend, WorkflowWorkItem } from '../../../src/backends/backend.js';
 import {
   LEASE_MS,
   SHORT_LEASE_MS,
@@ -11,6 +11,7 @@ import {
   instanceUpdate,
   lockExpecting,
   lockWorkflow,
+  raised,
   sleep,
   startEvent,
   taskScheduled,
@@ -41,7 +42,62 @@ function completion(taskScheduledId: number): TaskCompletedEvent {
   return newEvent('taskCompleted', new Date(), { taskScheduledId, result: `"r${taskScheduledId}"`, taskExecutionId: `task-${taskScheduledId}` });
 }
 
+/** Starts `instanceId` and schedules activities with the given ids in its first turn. */
+async function withTasks(backend: Backend, instanceId: string, ids: number[]) {
+  const start = startEvent(instanceId);
+  await backend.createWorkflowInstance(start);
+  const item = await lockExpecting(backend, instanceId);
+  const tasks = ids.map((i) => taskScheduled(i));
+  await backend.completeWorkflowWorkItem(item, turn({ newHistory: [...item.newEvents, ...tasks], instance: instanceUpdate(start), activityTasks: tasks }));
+  return start;
+}
+
 export function activityCases(makeBackend: MakeBackend): void {
+  it('completions at once: each result reaches its instance exactly once, no instance is leased twice, a lost lease fails alone', () =>
+    withBackend(makeBackend, async (backend) => {
+      await withTasks(backend, 'fan', [0, 1]);
+      await withTasks(backend, 'one', [2]);
+      await withTasks(backend, 'held', [3]);
+      await withTasks(backend, 'stale', [4]);
+      const tasks = new Map<number, ActivityWorkItem>();
+      for (let task = await lockActivity(backend); task; task = await lockActivity(backend)) tasks.set(task.event.eventId, task);
+      assert.deepEqual([...tasks.keys()].sort(), [0, 1, 2, 3, 4]);
+      // 'held' is leased by a workflow worker; task 4's activity lease lapses and another worker takes it.
+      await backend.addWorkflowEvent('held', raised('busy'));
+      const holder = await lockExpecting(backend, 'held');
+      await backend.abandonActivityWorkItem(tasks.get(4)!, { delayMs: 0 }).catch(() => undefined);
+      const retaken = (await lockActivity(backend))!;
+      assert.equal(retaken.event.eventId, 4);
+
+      const options = { leaseWorkflow: { lockedBy: WORKER, leaseMs: LEASE_MS } };
+      const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map((id) => backend.completeActivityWorkItem(tasks.get(id)!, completion(id), options)));
+      assert.equal(outcomes[4]!.status, 'rejected');
+      assert.ok((outcomes[4] as PromiseRejectedResult).reason instanceof LeaseLostError);
+      const leased = outcomes.slice(0, 4).map((o) => {
+        assert.equal(o.status, 'fulfilled');
+        return (o as PromiseFulfilledResult<WorkflowWorkItem | undefined>).value;
+      }).filter((w): w is WorkflowWorkItem => w !== undefined);
+      const leasedIds = leased.map((w) => w.instanceId);
+      assert.equal(new Set(leasedIds).size, leasedIds.length, 'an instance leased twice');
+      assert.ok(!leasedIds.includes('held'), 'a held instance was leased');
+
+      // Drain: every result must arrive exactly once, at its own instance.
+      const seen = new Map<string, number[]>();
+      const consume = async (item: WorkflowWorkItem) => {
+        const ids = item.newEvents.filter((e) => e.type === 'taskCompleted').map((e) => (e as TaskCompletedEvent).taskScheduledId);
+        seen.set(item.instanceId, [...(seen.get(item.instanceId) ?? []), ...ids]);
+        await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      };
+      for (const item of leased) await consume(item);
+      await consume(holder);
+      for (let item = await lockWorkflow(backend); item; item = await lockWorkflow(backend)) await consume(item);
+      assert.deepEqual(
+        [...seen].map(([id, ids]) => [id, ids.sort()]).sort(),
+        [['fan', [0, 1]], ['held', [3]], ['one', [2]]],
+      );
+    }));
+
+
   it('completeWorkflowWorkItem with leaseActivities commits the first tasks already leased to that worker', () =>
     withBackend(makeBackend, async (backend) => {
       const start = startEvent('wf-1');
