@@ -13,6 +13,7 @@ import { completeActivity } from './activity-queue.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, type Tables } from './queries.js';
 import type { WorkflowHandle } from './workflow-queue.js';
+import { TickBatcher } from '../shared/tick-batcher.js';
 
 interface Pending {
   item: ActivityWorkItem;
@@ -32,8 +33,7 @@ interface BatchRow {
 }
 
 export class ActivityBatcher {
-  private queue: Pending[] = [];
-  private scheduled = false;
+  private readonly batcher = new TickBatcher<Pending>((batch) => this.flush(batch));
 
   constructor(
     private readonly pool: Pool,
@@ -42,13 +42,7 @@ export class ActivityBatcher {
 
   complete(item: ActivityWorkItem, result: ActivityResultEvent, lease?: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, result, lease, token: randomUUID(), resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.flush(this.queue.splice(0));
-      });
+      this.batcher.add({ item, result, lease, token: randomUUID(), resolve, reject });
     });
   }
 

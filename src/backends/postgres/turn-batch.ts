@@ -11,6 +11,7 @@ import { encodeEvent } from '../../protocol/codec.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, type Tables } from './queries.js';
 import { commitTurn, leasedItems, leaseTokens, type LeaseKey, type TurnRow } from './turn-commit.js';
+import { TickBatcher } from '../shared/tick-batcher.js';
 
 /** A turn that can share a statement with others: no decisions per target. */
 export function isPlainTurn(result: WorkflowTurnResult): boolean {
@@ -26,8 +27,7 @@ interface Pending {
 }
 
 export class TurnBatcher {
-  private queue: Pending[] = [];
-  private scheduled = false;
+  private readonly batcher = new TickBatcher<Pending>((batch) => this.flush(batch));
 
   constructor(
     private readonly pool: Pool,
@@ -36,15 +36,7 @@ export class TurnBatcher {
 
   commit(key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
     if (!isPlainTurn(result)) return commitTurn(this.pool, this.t, key, result, request);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ key, result, request, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.flush(this.queue.splice(0));
-      });
-    });
+    return new Promise((resolve, reject) => this.batcher.add({ key, result, request, resolve, reject }));
   }
 
   private async flush(queued: Pending[]): Promise<void> {
