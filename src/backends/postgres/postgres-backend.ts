@@ -27,9 +27,10 @@ import { addEvent, createInstance, getHistory, getMetadata, listInstances, purge
 import { migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
-import { abandonWorkflow, leaseKeyOf, lockWorkflow, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
+import { abandonWorkflow, leaseKeyOf, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
 import { TurnBatcher } from './turn-batch.js';
 import { ActivityBatcher } from './activity-batch.js';
+import { LockBatcher } from './lock-batch.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -56,6 +57,7 @@ export class PostgresBackend implements Backend {
   private readonly notifier: Notifier | undefined;
   private readonly turns: TurnBatcher;
   private readonly activities: ActivityBatcher;
+  private readonly locks: LockBatcher;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
   private closed = false;
 
@@ -86,6 +88,7 @@ export class PostgresBackend implements Backend {
     this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.turns = new TurnBatcher(this.pool, this.tables);
     this.activities = new ActivityBatcher(this.pool, this.tables);
+    this.locks = new LockBatcher(this.pool, this.tables);
     this.notifier = notify
       ? new Notifier({
           connectionString: options.connectionString,
@@ -132,7 +135,7 @@ export class PostgresBackend implements Backend {
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     this.assertOpen();
-    return lockWorkflow(this.pool, this.tables, options);
+    return this.locks.lock(options);
   }
 
   async getWorkflowHistory(instanceId: string, fromIndex?: number): Promise<HistoryEvent[]> {

@@ -117,6 +117,27 @@ export function lockingCases(makeBackend: MakeBackend): void {
       assert.equal((await backend.getWorkflowHistory('wf-1')).length, 1);
     }));
 
+  it('locks requested at once lease distinct instances, each with exactly its own visible events', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'running');
+      for (const id of ['n1', 'n2', 'n3']) await backend.createWorkflowInstance(startEvent(id));
+      await backend.addWorkflowEvent('running', raised('x'));
+      await backend.addWorkflowEvent('running', raised('y'));
+      await backend.addWorkflowEvent('n2', raised('early'));
+      const items = (await Promise.all(Array.from({ length: 6 }, () => lockWorkflow(backend)))).filter((item) => item !== undefined);
+      const byId = new Map(items.map((item) => [item.instanceId, item]));
+      assert.equal(byId.size, items.length, 'an instance was leased twice');
+      assert.deepEqual([...byId.keys()].sort(), ['n1', 'n2', 'n3', 'running']);
+      assert.deepEqual(types(byId.get('running')!.newEvents), ['eventRaised', 'eventRaised']);
+      assert.deepEqual(types(byId.get('n2')!.newEvents), ['executionStarted', 'eventRaised']);
+      assert.deepEqual(types(byId.get('n1')!.newEvents), ['executionStarted']);
+      assert.equal(new Set(items.map((item) => item.lockToken)).size, 4);
+      assert.equal(await lockWorkflow(backend), undefined);
+      for (const item of items) await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      assert.equal(await lockWorkflow(backend), undefined);
+      assert.deepEqual(types(await backend.getWorkflowHistory('n2')), ['executionStarted', 'eventRaised']);
+    }));
+
   it('serves started instances before older new ones, each kind oldest first', () =>
     withBackend(makeBackend, async (backend) => {
       await startRunning(backend, 'running-1');
