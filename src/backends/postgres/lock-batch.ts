@@ -4,11 +4,9 @@
 // invisible until their lease ends.
 import type { Pool } from 'pg';
 import type { WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
-import { decodeEvent } from '../../protocol/codec.js';
-import type { RuntimeStatus } from '../../protocol/status.js';
 import { TickBatcher } from '../shared/tick-batcher.js';
 import { Params, type Tables } from './queries.js';
-import { leaseSql, lockWorkflow, type WorkflowHandle } from './workflow-queue.js';
+import { leaseSql, lockWorkflow, workItemOf, type LockRow } from './workflow-queue.js';
 
 interface Pending {
   options: WorkflowLockOptions;
@@ -16,15 +14,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-interface Row {
-  instance_id: string;
+interface Row extends LockRow {
   lock_token: string;
-  runtime_status: RuntimeStatus;
-  history_length: number;
-  lock_expires_at: Date;
-  seq: string | null;
-  event: string | null;
-  dequeue_count: number | null;
 }
 
 export class LockBatcher {
@@ -110,23 +101,10 @@ async function lockMany(pool: Pool, t: Tables, options: WorkflowLockOptions, cou
   const items: WorkflowWorkItem[] = [];
   const empty: Row[] = [];
   for (const rows of byInstance.values()) {
-    const first = rows[0]!;
-    const events = rows.filter((row) => row.seq !== null);
+    const item = workItemOf(rows, rows[0]!.lock_token);
     // The snapshot can predate a commit that consumed this inbox (see lockWorkflow): release, lease nothing.
-    if (events.length === 0) {
-      empty.push(first);
-      continue;
-    }
-    const handle: WorkflowHandle = { inboxSeqs: events.map((row) => row.seq!), status: first.runtime_status };
-    items.push({
-      instanceId: first.instance_id,
-      lockToken: first.lock_token,
-      lockedUntil: first.lock_expires_at,
-      newEvents: events.map((row) => decodeEvent(row.event!)),
-      historyLength: first.history_length,
-      retryCount: Math.max(0, ...events.map((row) => row.dequeue_count! - 1)),
-      handle,
-    });
+    if (item.newEvents.length === 0) empty.push(rows[0]!);
+    else items.push(item);
   }
   if (empty.length > 0) {
     await pool.query(

@@ -16,7 +16,8 @@ export interface WorkflowHandle {
   status?: RuntimeStatus;
 }
 
-interface LockRow {
+/** One row of a lock statement: the leased instance, joined with one of its delivered events (if any). */
+export interface LockRow {
   instance_id: string;
   runtime_status: RuntimeStatus;
   history_length: number;
@@ -82,17 +83,21 @@ async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptio
     SELECT inst.instance_id, inst.runtime_status, inst.history_length, inst.lock_expires_at, ev.seq, ev.event, ev.dequeue_count
     FROM inst LEFT JOIN ev ON true ORDER BY ev.seq`;
   const result = await pool.query<LockRow>(sql, p.values);
-  const first = result.rows[0];
-  if (!first) return undefined;
-  const rows = result.rows.filter((row) => row.seq !== null);
-  const handle: WorkflowHandle = { inboxSeqs: rows.map((row) => row.seq!), status: first.runtime_status };
+  return result.rows.length > 0 ? workItemOf(result.rows, token) : undefined;
+}
+
+/** The work item of one leased instance from its lock rows (in event order); no events if none were left. */
+export function workItemOf(rows: LockRow[], token: string): WorkflowWorkItem {
+  const first = rows[0]!;
+  const events = rows.filter((row) => row.seq !== null);
+  const handle: WorkflowHandle = { inboxSeqs: events.map((row) => row.seq!), status: first.runtime_status };
   return {
     instanceId: first.instance_id,
     lockToken: token,
     lockedUntil: first.lock_expires_at,
-    newEvents: rows.map((row) => decodeEvent(row.event!)),
+    newEvents: events.map((row) => decodeEvent(row.event!)),
     historyLength: first.history_length,
-    retryCount: Math.max(0, ...rows.map((row) => row.dequeue_count! - 1)),
+    retryCount: Math.max(0, ...events.map((row) => row.dequeue_count! - 1)),
     handle,
   };
 }
