@@ -53,7 +53,9 @@ export class ActivityBatcher {
       const statement = batchStatement(this.t, batch);
       row = (await this.pool.query<BatchRow>(statement.text, statement.values)).rows[0]!;
     } catch {
-      // The statement wrote nothing: each completion gets its own statement and its own outcome.
+      // Each completion gets its own statement and outcome. A failed statement rolled back; if instead the
+      // connection died after the commit, the retries find the tasks gone and fail as lost leases (a workflow
+      // the batch leased then waits for that lease to expire).
       await Promise.all(batch.map((p) => this.alone(p)));
       return;
     }

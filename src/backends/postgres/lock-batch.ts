@@ -35,7 +35,9 @@ export class LockBatcher {
     const groups = new Map<string, Pending[]>();
     for (const p of batch) {
       const key = JSON.stringify([p.options.lockedBy, p.options.leaseMs, p.options.maxEvents ?? null]);
-      groups.set(key, [...(groups.get(key) ?? []), p]);
+      const group = groups.get(key);
+      if (group) group.push(p);
+      else groups.set(key, [p]);
     }
     await Promise.all([...groups.values()].map((group) => this.serve(group)));
   }
@@ -97,7 +99,11 @@ async function lockMany(pool: Pool, t: Tables, options: WorkflowLockOptions, cou
     ORDER BY inst.kind, inst.visible_at, inst.first_seq, ev.seq`;
   const result = await pool.query<Row>(sql, p.values);
   const byInstance = new Map<string, Row[]>();
-  for (const row of result.rows) byInstance.set(row.instance_id, [...(byInstance.get(row.instance_id) ?? []), row]);
+  for (const row of result.rows) {
+    const rows = byInstance.get(row.instance_id);
+    if (rows) rows.push(row);
+    else byInstance.set(row.instance_id, [row]);
+  }
   const items: WorkflowWorkItem[] = [];
   const empty: Row[] = [];
   for (const rows of byInstance.values()) {

@@ -49,7 +49,8 @@ export class TurnBatcher {
       const statement = batchStatement(this.t, batch, tokens);
       row = (await this.pool.query<BatchRow>(statement.text, statement.values)).rows[0]!;
     } catch {
-      // The statement wrote nothing: each turn gets its own statement and its own outcome.
+      // Each turn gets its own statement and outcome. A failed statement rolled back; if instead the connection
+      // died after the commit, the retries find the leases released and fail as lost, which is what they are.
       await Promise.all(batch.map((p) => this.alone(p)));
       return;
     }
