@@ -31,6 +31,7 @@ import { abandonWorkflow, leaseKeyOf, renewWorkflow, type WorkflowHandle } from 
 import { TurnBatcher } from './turn-batch.js';
 import { ActivityBatcher } from './activity-batch.js';
 import { LockBatcher } from './lock-batch.js';
+import { CreateBatcher } from './create-batch.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -58,6 +59,7 @@ export class PostgresBackend implements Backend {
   private readonly turns: TurnBatcher;
   private readonly activities: ActivityBatcher;
   private readonly locks: LockBatcher;
+  private readonly creates: CreateBatcher;
   private readonly listeners = new Set<(signal: BackendSignal) => void>();
   private closed = false;
 
@@ -89,6 +91,7 @@ export class PostgresBackend implements Backend {
     this.turns = new TurnBatcher(this.pool, this.tables);
     this.activities = new ActivityBatcher(this.pool, this.tables);
     this.locks = new LockBatcher(this.pool, this.tables);
+    this.creates = new CreateBatcher(this.pool, this.tables);
     this.notifier = notify
       ? new Notifier({
           connectionString: options.connectionString,
@@ -121,7 +124,8 @@ export class PostgresBackend implements Backend {
 
   async createWorkflowInstance(event: ExecutionStartedEvent, options?: { reuse?: CreateReusePolicy }): Promise<void> {
     this.assertOpen();
-    await createInstance(this.pool, this.tables, event, options?.reuse ?? 'error');
+    const reuse = options?.reuse ?? 'error';
+    await (reuse === 'error' ? this.creates.create(event) : createInstance(this.pool, this.tables, event, reuse));
     this.signal({ kind: 'statusChanged', instanceId: event.workflowInstance.instanceId, runtimeStatus: 'PENDING' });
     // A scheduled start is not work until then; idle workers poll.
     if (!event.scheduledStartTimestamp || event.scheduledStartTimestamp.getTime() <= Date.now()) this.signal({ kind: 'workflowWork' });

@@ -62,6 +62,21 @@ export function instanceCases(makeBackend: MakeBackend): void {
       assert.ok(item.newEvents[0]!.timestamp instanceof Date);
     }));
 
+  it('creates at once: each new ID is created once, a taken or repeated ID fails alone, a scheduled one waits', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('old'));
+      const later = new Date(Date.now() + 60_000);
+      const starts = [startEvent('a'), startEvent('b'), startEvent('a', { name: 'Other' }), startEvent('old'), startEvent('s', { scheduledStartTimestamp: later })];
+      const outcomes = await Promise.allSettled(starts.map((start) => backend.createWorkflowInstance(start)));
+      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      for (const o of [outcomes[2], outcomes[3]]) assert.equal(((o as PromiseRejectedResult).reason as Error).name, 'WorkflowAlreadyExistsError');
+      assert.equal((await backend.getWorkflowMetadata('a'))?.name, starts[0]!.name, 'the first start of an ID wins');
+      assert.equal((await backend.getWorkflowMetadata('s'))?.scheduledStartAt?.getTime(), later.getTime());
+      const locked = new Map<string, string[]>();
+      for (let item = await lockWorkflow(backend); item; item = await lockWorkflow(backend)) locked.set(item.instanceId, types(item.newEvents));
+      assert.deepEqual([...locked].sort(), [['a', ['executionStarted']], ['b', ['executionStarted']], ['old', ['executionStarted']]]);
+    }));
+
   it('createWorkflowInstance rejects an existing ID by default, whatever its status', () =>
     withBackend(makeBackend, async (backend) => {
       await backend.createWorkflowInstance(startEvent('pending'));
