@@ -125,6 +125,8 @@ export class SqliteBackend implements Backend {
     }
     // FULL by default: a turn acknowledged to the worker must survive power loss (see the option's doc).
     db.pragma(`synchronous = ${this.options.synchronous ?? 'FULL'}`);
+    // Up to 64 MB of pages per connection (SQLite's default is 2 MB): the throughput benchmark's working set of
+    // instance rows and indexes outgrew the default, and every miss is a read from the OS.
     db.pragma('cache_size = -65536');
     db.exec('BEGIN IMMEDIATE');
     try {
