@@ -102,7 +102,9 @@ export function enqueueLocked(
     // Earlier events wait: queue behind them and lock them all, in order.
     enqueue(sql, tx, instanceId, event, tx.now);
     const item = lockInstance(sql, tx, row, options);
-    if (item) return item;
+    // The event just queued is visible, so there is an item; failing here rolls the enqueue back.
+    if (!item) throw new Error(`instance '${instanceId}' has no visible inbox event right after one was queued`);
+    return item;
   }
   const lockToken = randomUUID();
   const until = tx.now + options.leaseMs;
