@@ -53,6 +53,20 @@ async function withTasks(backend: Backend, instanceId: string, ids: number[]) {
 }
 
 export function activityCases(makeBackend: MakeBackend): void {
+  it('a result that leases its workflow brings the events that were already waiting, in arrival order', () =>
+    withBackend(makeBackend, async (backend) => {
+      await scheduleActivities(backend, 1);
+      const task = (await lockActivity(backend))!;
+      await backend.addWorkflowEvent('wf-1', raised('waiting'));
+      const leased = await backend.completeActivityWorkItem(task, completion(0), { leaseWorkflow: { lockedBy: WORKER, leaseMs: LEASE_MS } });
+      const item = leased ?? (await lockExpecting(backend, 'wf-1'));
+      assert.deepEqual(types(item.newEvents), ['eventRaised', 'taskCompleted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents }));
+      assert.deepEqual(types(await backend.getWorkflowHistory('wf-1')).slice(-2), ['eventRaised', 'taskCompleted']);
+      assert.equal(await lockWorkflow(backend), undefined, 'nothing delivered twice');
+    }));
+
   it('completions at once: each result reaches its instance exactly once, no instance is leased twice, a lost lease fails alone', () =>
     withBackend(makeBackend, async (backend) => {
       await withTasks(backend, 'fan', [0, 1]);
