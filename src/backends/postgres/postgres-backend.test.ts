@@ -6,6 +6,7 @@ import { backendConformanceSuite } from '../../../test/conformance/backend-suite
 import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgres.js';
 import pg from 'pg';
 import { migrate } from './migrations.js';
+import { encodeEvent } from '../../protocol/codec.js';
 import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
@@ -100,11 +101,21 @@ describe('PostgresBackend on a shared database', () => {
       adminQuery(`SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE n.nspname = $1 AND NOT t.tgisinternal`, [schema]);
     assert.equal((await triggers()).length, 4);
+    // A version 1 task hub with a start still queued and a raised event after it.
+    await adminQuery(`INSERT INTO "${schema}".instances (instance_id, execution_id, name, runtime_status, created_at)
+                      VALUES ('queued', 'e', 'Wf', 'PENDING', now())`);
+    await adminQuery(`INSERT INTO "${schema}".inbox (instance_id, event) VALUES ('queued', $1), ('queued', $2)`, [
+      encodeEvent(start('queued')),
+      encodeEvent(newEvent('eventRaised', new Date(), { name: 'x' })),
+    ]);
     const [writer, reader] = [makeOn(schema), makeOn(schema)];
     await Promise.all([writer.init(), reader.init()]);
     try {
       assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 2 }]);
       assert.deepEqual(await triggers(), []);
+      assert.deepEqual(await adminQuery(`SELECT is_start FROM "${schema}".inbox ORDER BY seq`), [{ is_start: true }, { is_start: false }]);
+      const queued = await reader.lockWorkflowWorkItem(LOCK);
+      assert.deepEqual(queued?.newEvents.map((e) => e.type), ['executionStarted', 'eventRaised']);
       const status = nextSignal(reader, (s) => s.kind === 'statusChanged' && s.instanceId === 'wf-1' && s.runtimeStatus === 'PENDING');
       const work = nextSignal(reader, (s) => s.kind === 'workflowWork');
       await writer.createWorkflowInstance(start('wf-1'));
