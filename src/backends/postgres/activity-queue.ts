@@ -33,69 +33,107 @@ export async function lockActivity(pool: Pool, t: Tables, options: LockOptions):
   };
 }
 
-interface CompletionRow {
-  n: number;
-  instance_exists: boolean;
-  leased: { instance_id: string; runtime_status: RuntimeStatus; history_length: number; lock_expires_at: string } | null;
-  new_seq: string | null;
-  earlier: { seq: string; event: string; dequeue_count: number }[] | null;
+/** One completion: the task's work item, its result, and the lease on its workflow it asks for. */
+export interface Completion {
+  item: ActivityWorkItem;
+  result: ActivityResultEvent;
+  lease?: WorkflowLockOptions;
+  /** The lock token the workflow gets if this completion leases it. */
+  token: string;
+}
+
+/** What a completion came to: its workflow leased to the caller (or not), or the error it fails with. */
+export type CompletionOutcome = { ok: true; leased: WorkflowWorkItem | undefined } | { ok: false; error: Error };
+
+interface CompletionsRow {
+  deleted: number[] | null;
+  leased: { k: number; instance_id: string; runtime_status: RuntimeStatus; history_length: number; lock_expires_at: string }[] | null;
+  inserted: { seq: string; instance_id: string }[] | null;
+  earlier: { k: number; seq: string; event: string; dequeue_count: number }[] | null;
+  existing: string[] | null;
 }
 
 /**
- * Deletes the task and appends the result to its instance's inbox in one statement (dropped if the instance
- * is gone). With `lease`, the same statement leases the instance when no lease holds it and it is not
- * waiting for a scheduled start, and returns it as a work item: the result plus the earlier visible events.
+ * Completes activity tasks in one statement: each task is deleted if its lease holds and its result appended
+ * to its instance's inbox (dropped if the instance is gone). A completion that asks for a lease gets its
+ * workflow leased with the result and the earlier visible events when no lease holds the workflow, it is not
+ * waiting for a scheduled start, and no other completion of the same statement is for it (several results
+ * for one instance are queued together for the lock query).
  */
-export async function completeActivity(
-  pool: Pool,
-  t: Tables,
-  item: ActivityWorkItem,
-  result: ActivityResultEvent,
-  lease?: WorkflowLockOptions,
-): Promise<WorkflowWorkItem | undefined> {
+export async function completeActivities(pool: Pool, t: Tables, completions: Completion[]): Promise<CompletionOutcome[]> {
+  const statement = completionsStatement(t, completions);
+  const row = (await pool.query<CompletionsRow>(statement.text, statement.values)).rows[0]!;
+  const deleted = new Set(row.deleted ?? []);
+  const existing = new Set(row.existing ?? []);
+  const leased = new Map((row.leased ?? []).map((l) => [l.k, l]));
+  const newSeq = new Map((row.inserted ?? []).map((r) => [r.instance_id, r.seq]));
+  return completions.map((c, i): CompletionOutcome => {
+    const k = i + 1;
+    if (!deleted.has(k)) {
+      // A purge deletes the instance's tasks: the result of a task of a vanished instance is dropped.
+      if (!existing.has(c.item.instanceId)) return { ok: true, leased: undefined };
+      return { ok: false, error: new LeaseLostError(`activity task ${c.item.id} of '${c.item.instanceId}'`) };
+    }
+    const lease = leased.get(k);
+    const seq = lease && newSeq.get(lease.instance_id);
+    if (!lease || seq === undefined) return { ok: true, leased: undefined };
+    const earlier = (row.earlier ?? []).filter((e) => e.k === k);
+    const handle: WorkflowHandle = { inboxSeqs: [...earlier.map((e) => e.seq), seq], status: lease.runtime_status };
+    const item: WorkflowWorkItem = {
+      instanceId: lease.instance_id,
+      lockToken: c.token,
+      lockedUntil: new Date(lease.lock_expires_at),
+      newEvents: [...earlier.map((e) => decodeEvent(e.event)), c.result],
+      historyLength: lease.history_length,
+      retryCount: Math.max(0, ...earlier.map((e) => e.dequeue_count - 1)),
+      handle,
+    };
+    return { ok: true, leased: item };
+  });
+}
+
+function completionsStatement(t: Tables, batch: Completion[]) {
   const p = new Params();
-  const token = randomUUID();
-  const id = p.add(item.id);
-  const lockToken = p.add(item.lockToken);
-  const event = p.add(encodeEvent(result));
-  // Statements see one snapshot: the new row is not among `ev`'s rows, so it is inserted already delivered.
-  // Delivered rows are visible again at the lease's end (see workflow-queue.ts).
-  const sql = `WITH del AS (DELETE FROM ${t.tasks} WHERE id = ${id} AND lock_token = ${lockToken} RETURNING instance_id),
-    lk AS (UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(lease?.lockedBy ?? null)},
-        lock_expires_at = ${leaseSql(p, lease?.leaseMs ?? 0)}
-      FROM del WHERE ${p.add(lease !== undefined)} AND i.instance_id = del.instance_id
+  const col = <T>(pick: (q: Completion) => T): T[] => batch.map(pick);
+  // Statements see one snapshot: `ev` cannot see the rows `ins` adds, so those are inserted already
+  // delivered, visible again at the lease's end (see workflow-queue.ts).
+  const text = `WITH x AS (
+      SELECT * FROM unnest(${p.add(col((q) => q.item.id))}::bigint[], ${p.add(col((q) => q.item.lockToken))}::text[],
+        ${p.add(col((q) => encodeEvent(q.result)))}::text[], ${p.add(col((q) => q.lease !== undefined))}::boolean[],
+        ${p.add(col((q) => q.token))}::text[], ${p.add(col((q) => q.lease?.lockedBy ?? null))}::text[],
+        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? 1000))}::integer[])
+      WITH ORDINALITY AS x(id, tok, event, want, newtok, by, ms, maxev, k)
+    ), del AS (
+      DELETE FROM ${t.tasks} d USING x WHERE d.id = x.id AND d.lock_token = x.tok RETURNING x.k, d.instance_id
+    ), solo AS (
+      SELECT instance_id FROM del GROUP BY instance_id HAVING count(*) = 1
+    ), lk AS (
+      UPDATE ${t.instances} i SET lock_token = x.newtok, locked_by = x.by, lock_expires_at = now() + x.ms * interval '1 millisecond'
+      FROM del JOIN x ON x.k = del.k JOIN solo ON solo.instance_id = del.instance_id
+      WHERE x.want AND i.instance_id = del.instance_id
         AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
         AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
-      RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at),
-    ins AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
-      SELECT i.instance_id, ${event}, coalesce((SELECT lock_expires_at FROM lk), ${visibleAtSql('i')}),
-        CASE WHEN EXISTS (SELECT 1 FROM lk) THEN 1 ELSE 0 END
-      FROM del JOIN ${t.instances} i ON i.instance_id = del.instance_id RETURNING seq),
-    ev AS (UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = lk.lock_expires_at
-      FROM lk
-      WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN lk ON e2.instance_id = lk.instance_id
-                      WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(Math.max(0, (lease?.maxEvents ?? 1000) - 1))})
-      RETURNING e.seq, e.event, e.dequeue_count)
-    SELECT (SELECT count(*)::integer FROM del) AS n,
-      EXISTS (SELECT 1 FROM ${t.instances} WHERE instance_id = ${p.add(item.instanceId)}) AS instance_exists,
-      (SELECT row_to_json(lk) FROM lk) AS leased, (SELECT seq FROM ins) AS new_seq,
-      (SELECT json_agg(json_build_object('seq', seq::text, 'event', event, 'dequeue_count', dequeue_count) ORDER BY seq) FROM ev) AS earlier`;
-  const done = await pool.query<CompletionRow>(sql, p.values);
-  const row = done.rows[0];
-  // A purge deletes the instance's tasks: the result of a task of a vanished instance is dropped, not an error.
-  if (row?.n !== 1 && row?.instance_exists !== false) throw new LeaseLostError(`activity task ${item.id} of '${item.instanceId}'`);
-  if (!row?.leased || row.new_seq === null) return undefined;
-  const earlier = row.earlier ?? [];
-  const handle: WorkflowHandle = { inboxSeqs: [...earlier.map((e) => e.seq), row.new_seq], status: row.leased.runtime_status };
-  return {
-    instanceId: row.leased.instance_id,
-    lockToken: token,
-    lockedUntil: new Date(row.leased.lock_expires_at),
-    newEvents: [...earlier.map((e) => decodeEvent(e.event)), result],
-    historyLength: row.leased.history_length,
-    retryCount: Math.max(0, ...earlier.map((e) => e.dequeue_count - 1)),
-    handle,
-  };
+      RETURNING x.k, i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at, x.maxev
+    ), ins AS (
+      INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
+      SELECT i.instance_id, x.event, coalesce(lk.lock_expires_at, ${visibleAtSql('i')}), CASE WHEN lk.k IS NULL THEN 0 ELSE 1 END
+      FROM del JOIN x ON x.k = del.k JOIN ${t.instances} i ON i.instance_id = del.instance_id LEFT JOIN lk ON lk.k = del.k
+      ORDER BY del.k
+      RETURNING seq, instance_id
+    ), ev AS (
+      UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = lk.lock_expires_at
+      FROM lk, LATERAL (SELECT e2.seq FROM ${t.inbox} e2 WHERE e2.instance_id = lk.instance_id AND e2.visible_at <= now()
+                        ORDER BY e2.seq LIMIT greatest(lk.maxev - 1, 0)) pick
+      WHERE e.seq = pick.seq
+      RETURNING lk.k, e.seq, e.event, e.dequeue_count
+    )
+    SELECT (SELECT array_agg(k::integer) FROM del) AS deleted,
+      (SELECT json_agg(json_build_object('k', k, 'instance_id', instance_id, 'runtime_status', runtime_status,
+        'history_length', history_length, 'lock_expires_at', lock_expires_at)) FROM lk) AS leased,
+      (SELECT json_agg(json_build_object('seq', seq::text, 'instance_id', instance_id)) FROM ins) AS inserted,
+      (SELECT json_agg(json_build_object('k', k, 'seq', seq::text, 'event', event, 'dequeue_count', dequeue_count) ORDER BY seq) FROM ev) AS earlier,
+      (SELECT array_agg(instance_id) FROM ${t.instances} WHERE instance_id = ANY(${p.add(col((q) => q.item.instanceId))}::text[])) AS existing`;
+  return { text, values: p.values };
 }
 
 export async function abandonActivity(pool: Pool, t: Tables, item: ActivityWorkItem, delayMs: number): Promise<void> {
