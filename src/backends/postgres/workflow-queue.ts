@@ -1,6 +1,5 @@
 // Workflow work items: an instance leased with a per-lock token and expiry (database clock), its visible inbox
 // events, and the one-transaction commit of a turn guarded by that token.
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { WorkflowLockOptions, WorkflowWorkItem } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
@@ -17,7 +16,8 @@ export interface WorkflowHandle {
 }
 
 /** One row of a lock statement: the leased instance, joined with one of its delivered events (if any). */
-export interface LockRow {
+interface LockedRow {
+  lock_token: string;
   instance_id: string;
   runtime_status: RuntimeStatus;
   history_length: number;
@@ -42,52 +42,87 @@ export function leaseSql(p: Params, leaseMs: number): string {
  */
 export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
   // The statement's snapshot can predate a commit that consumed the picked instance's inbox: then it leases an
-  // instance with no events left. Release that lease and look again with a fresh snapshot.
+  // instance with no events left, releases it, and we look again with a fresh snapshot.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const item = await tryLockWorkflow(pool, t, options);
-    if (!item || item.newEvents.length > 0) return item;
-    await pool.query(`UPDATE ${t.instances} SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
-      WHERE instance_id = $1 AND lock_token = $2`, [item.instanceId, item.lockToken]);
+    const { items, released } = await lockWorkflows(pool, t, options, 1);
+    if (items.length > 0 || released === 0) return items[0];
   }
   return undefined;
 }
 
-async function tryLockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
+/**
+ * Leases up to `count` instances in one statement; returns their work items in pick order, and how many
+ * picks were released because their inbox was already consumed (see lockWorkflow).
+ */
+export async function lockWorkflows(
+  pool: Pool,
+  t: Tables,
+  options: WorkflowLockOptions,
+  count: number,
+): Promise<{ items: WorkflowWorkItem[]; released: number }> {
   const p = new Params();
-  const token = randomUUID();
+  const n = p.add(count);
+  const free = `(i.lock_expires_at IS NULL OR i.lock_expires_at <= now())`;
+  // A pick reads inbox rows, so an instance with several visible events can come up more than once: pick
+  // `count` rows of each kind and keep the first `count` distinct instances, started ones first.
   const sql = `WITH started AS (
-      SELECT i.instance_id FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
-      WHERE NOT e.is_start AND e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
-      ORDER BY e.visible_at, e.seq LIMIT 1
+      SELECT i.instance_id, e.visible_at, e.seq FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
+      WHERE NOT e.is_start AND e.visible_at <= now() AND ${free}
+      ORDER BY e.visible_at, e.seq LIMIT ${n}
       FOR NO KEY UPDATE OF i SKIP LOCKED
     ), fresh AS (
-      SELECT i.instance_id FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
-      WHERE NOT EXISTS (SELECT 1 FROM started)
-        AND e.is_start AND e.visible_at <= now() AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
-      ORDER BY e.visible_at, e.seq LIMIT 1
+      SELECT i.instance_id, e.visible_at, e.seq FROM ${t.inbox} e JOIN ${t.instances} i ON i.instance_id = e.instance_id
+      WHERE e.is_start AND e.visible_at <= now() AND ${free}
+      ORDER BY e.visible_at, e.seq LIMIT (SELECT greatest(${n}::integer - count(DISTINCT instance_id), 0) FROM started)
       FOR NO KEY UPDATE OF i SKIP LOCKED
     ), picked AS (
-      SELECT instance_id FROM started UNION ALL SELECT instance_id FROM fresh
+      SELECT instance_id, min(kind) AS kind, min(visible_at) AS visible_at, min(seq) AS seq FROM (
+        SELECT instance_id, 0 AS kind, visible_at, seq FROM started UNION ALL SELECT instance_id, 1, visible_at, seq FROM fresh
+      ) u GROUP BY instance_id ORDER BY min(kind), min(visible_at), min(seq) LIMIT ${n}
     ), inst AS (
-      UPDATE ${t.instances} i SET lock_token = ${p.add(token)}, locked_by = ${p.add(options.lockedBy)},
+      UPDATE ${t.instances} i SET lock_token = gen_random_uuid()::text, locked_by = ${p.add(options.lockedBy)},
         lock_expires_at = ${leaseSql(p, options.leaseMs)}
       FROM picked WHERE i.instance_id = picked.instance_id
-      RETURNING i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at
+      RETURNING i.instance_id, i.lock_token, i.runtime_status, i.history_length, i.lock_expires_at, picked.kind, picked.visible_at, picked.seq AS first_seq
     ), ev AS (
       UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = inst.lock_expires_at
-      FROM inst
-      WHERE e.seq IN (SELECT e2.seq FROM ${t.inbox} e2 JOIN inst ON e2.instance_id = inst.instance_id
-                      WHERE e2.visible_at <= now() ORDER BY e2.seq LIMIT ${p.add(options.maxEvents ?? 1000)})
-      RETURNING e.seq, e.event, e.dequeue_count
+      FROM inst, (SELECT e2.seq FROM (
+          SELECT e3.seq, row_number() OVER (PARTITION BY e3.instance_id ORDER BY e3.seq) AS rn
+          FROM ${t.inbox} e3 JOIN inst ON e3.instance_id = inst.instance_id WHERE e3.visible_at <= now()
+        ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? 1000)}) w
+      WHERE e.seq = w.seq AND e.instance_id = inst.instance_id
+      RETURNING e.instance_id, e.seq, e.event, e.dequeue_count
     )
-    SELECT inst.instance_id, inst.runtime_status, inst.history_length, inst.lock_expires_at, ev.seq, ev.event, ev.dequeue_count
-    FROM inst LEFT JOIN ev ON true ORDER BY ev.seq`;
-  const result = await pool.query<LockRow>(sql, p.values);
-  return result.rows.length > 0 ? workItemOf(result.rows, token) : undefined;
+    SELECT inst.instance_id, inst.lock_token, inst.runtime_status, inst.history_length, inst.lock_expires_at,
+      ev.seq, ev.event, ev.dequeue_count
+    FROM inst LEFT JOIN ev ON ev.instance_id = inst.instance_id
+    ORDER BY inst.kind, inst.visible_at, inst.first_seq, ev.seq`;
+  const result = await pool.query<LockedRow>(sql, p.values);
+  const byInstance = new Map<string, LockedRow[]>();
+  for (const row of result.rows) {
+    const rows = byInstance.get(row.instance_id);
+    if (rows) rows.push(row);
+    else byInstance.set(row.instance_id, [row]);
+  }
+  const items: WorkflowWorkItem[] = [];
+  const empty: LockedRow[] = [];
+  for (const rows of byInstance.values()) {
+    const item = workItemOf(rows, rows[0]!.lock_token);
+    if (item.newEvents.length === 0) empty.push(rows[0]!);
+    else items.push(item);
+  }
+  if (empty.length > 0) {
+    await pool.query(
+      `UPDATE ${t.instances} SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
+       WHERE lock_token = ANY($1::text[])`,
+      [empty.map((row) => row.lock_token)],
+    );
+  }
+  return { items, released: empty.length };
 }
 
 /** The work item of one leased instance from its lock rows (in event order); no events if none were left. */
-export function workItemOf(rows: LockRow[], token: string): WorkflowWorkItem {
+function workItemOf(rows: LockedRow[], token: string): WorkflowWorkItem {
   const first = rows[0]!;
   const events = rows.filter((row) => row.seq !== null);
   const handle: WorkflowHandle = { inboxSeqs: events.map((row) => row.seq!), status: first.runtime_status };
