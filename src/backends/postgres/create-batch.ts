@@ -3,10 +3,9 @@
 // takes createInstance's path alone, which reports it exactly as a single create would.
 import type { Pool } from 'pg';
 import type { ExecutionStartedEvent } from '../../protocol/history.js';
-import { encodeEvent } from '../../protocol/codec.js';
 import { TickBatcher } from '../shared/tick-batcher.js';
-import { createInstance } from './instance-store.js';
-import { Params, type Tables } from './queries.js';
+import { createInstance, insertInstances } from './instance-store.js';
+import type { Tables } from './queries.js';
 
 interface Pending {
   event: ExecutionStartedEvent;
@@ -40,7 +39,7 @@ export class CreateBatcher {
     if (together.length > 0) {
       let created: Set<string>;
       try {
-        created = await insertMany(this.pool, this.t, together.map((p) => p.event));
+        created = await insertInstances(this.pool, this.t, together.map((p) => ({ event: p.event })));
       } catch {
         // The statement rolled back (or its reply was lost after the commit: then the retries report the IDs
         // as taken). Each start gets its own statement and outcome.
@@ -51,30 +50,4 @@ export class CreateBatcher {
     // In order, so that of two starts with one ID the first one wins, as it would alone.
     for (const p of alone) await createInstance(this.pool, this.t, p.event, 'error').then(p.resolve, p.reject);
   }
-}
-
-/** Inserts the instances whose IDs are free, each PENDING with its ExecutionStarted in its inbox; returns those IDs. */
-async function insertMany(pool: Pool, t: Tables, events: ExecutionStartedEvent[]): Promise<Set<string>> {
-  const p = new Params();
-  const col = <T>(pick: (e: ExecutionStartedEvent) => T): string => p.add(events.map(pick));
-  const sql = `WITH x AS (
-      SELECT * FROM unnest(${col((e) => e.workflowInstance.instanceId)}::text[], ${col((e) => e.workflowInstance.executionId ?? '')}::text[],
-        ${col((e) => e.name)}::text[], ${col((e) => e.version ?? null)}::text[], ${col((e) => e.timestamp)}::timestamptz[],
-        ${col((e) => e.scheduledStartTimestamp ?? null)}::timestamptz[], ${col((e) => e.input ?? null)}::text[],
-        ${col((e) => e.parentInstance?.workflowInstance?.instanceId ?? null)}::text[],
-        ${col((e) => (e.tags ? JSON.stringify(e.tags) : null))}::text[], ${col((e) => encodeEvent(e))}::text[])
-      AS x(id, execution, name, version, created, scheduled, input, parent, tags, event)
-    ), ins AS (
-      INSERT INTO ${t.instances} (instance_id, execution_id, name, version, runtime_status, created_at, scheduled_start_at,
-                                  input, parent_instance_id, tags)
-      SELECT id, execution, name, version, 'PENDING', created, scheduled, input, parent, tags FROM x
-      ON CONFLICT (instance_id) DO NOTHING
-      RETURNING instance_id
-    ), inb AS (
-      INSERT INTO ${t.inbox} (instance_id, event, visible_at, is_start)
-      SELECT x.id, x.event, coalesce(x.scheduled, now()), true FROM x JOIN ins ON ins.instance_id = x.id
-    )
-    SELECT coalesce(array_agg(instance_id), '{}') AS created FROM ins`;
-  const result = await pool.query<{ created: string[] }>(sql, p.values);
-  return new Set(result.rows[0]?.created ?? []);
 }

@@ -64,27 +64,48 @@ function toMetadata(row: MetadataRow, includePayloads: boolean): WorkflowMetadat
   return m;
 }
 
+/** An instance to insert: its ExecutionStarted, and when that becomes visible if not at the scheduled start or now. */
+export interface NewInstance {
+  event: ExecutionStartedEvent;
+  visibleAt?: Date;
+}
+
 /**
  * Inserts a PENDING instance and its ExecutionStarted into the inbox, unless the ID is taken.
  * @returns false when an instance with that ID exists (nothing was written)
  */
 export async function insertInstance(db: Queryable, t: Tables, event: ExecutionStartedEvent, visibleAt?: Date): Promise<boolean> {
+  return (await insertInstances(db, t, [{ event, visibleAt }])).size === 1;
+}
+
+/**
+ * Inserts, in one statement, the instances whose IDs are free, each PENDING with its ExecutionStarted in its
+ * inbox; the IDs must be distinct. @returns the IDs inserted
+ */
+export async function insertInstances(db: Queryable, t: Tables, starts: NewInstance[]): Promise<Set<string>> {
   const p = new Params();
-  const ref = event.workflowInstance;
-  const sql = `WITH ins AS (
+  const col = <T>(pick: (e: ExecutionStartedEvent, visibleAt?: Date) => T): string => p.add(starts.map((s) => pick(s.event, s.visibleAt)));
+  const sql = `WITH x AS (
+      SELECT * FROM unnest(${col((e) => e.workflowInstance.instanceId)}::text[], ${col((e) => e.workflowInstance.executionId ?? '')}::text[],
+        ${col((e) => e.name)}::text[], ${col((e) => e.version ?? null)}::text[], ${col((e) => e.timestamp)}::timestamptz[],
+        ${col((e) => e.scheduledStartTimestamp ?? null)}::timestamptz[], ${col((e) => e.input ?? null)}::text[],
+        ${col((e) => e.parentInstance?.workflowInstance?.instanceId ?? null)}::text[],
+        ${col((e) => (e.tags ? JSON.stringify(e.tags) : null))}::text[], ${col((e) => encodeEvent(e))}::text[],
+        ${col((e, visibleAt) => visibleAt ?? e.scheduledStartTimestamp ?? null)}::timestamptz[])
+      AS x(id, execution, name, version, created, scheduled, input, parent, tags, event, visible)
+    ), ins AS (
       INSERT INTO ${t.instances} (instance_id, execution_id, name, version, runtime_status, created_at, scheduled_start_at,
                                   input, parent_instance_id, tags)
-      VALUES (${p.add(ref.instanceId)}, ${p.add(ref.executionId ?? '')}, ${p.add(event.name)}, ${p.add(event.version ?? null)},
-              'PENDING', ${p.add(event.timestamp)}, ${p.add(event.scheduledStartTimestamp ?? null)}, ${p.add(event.input ?? null)},
-              ${p.add(event.parentInstance?.workflowInstance?.instanceId ?? null)},
-              ${p.add(event.tags ? JSON.stringify(event.tags) : null)})
+      SELECT id, execution, name, version, 'PENDING', created, scheduled, input, parent, tags FROM x
       ON CONFLICT (instance_id) DO NOTHING
-      RETURNING instance_id)
-    INSERT INTO ${t.inbox} (instance_id, event, visible_at, is_start)
-    SELECT instance_id, ${p.add(encodeEvent(event))}, coalesce(${p.add(visibleAt ?? event.scheduledStartTimestamp ?? null)}::timestamptz, now()), true
-    FROM ins RETURNING seq`;
-  const result = await db.query(sql, p.values);
-  return result.rows.length === 1;
+      RETURNING instance_id
+    ), inb AS (
+      INSERT INTO ${t.inbox} (instance_id, event, visible_at, is_start)
+      SELECT x.id, x.event, coalesce(x.visible, now()), true FROM x JOIN ins ON ins.instance_id = x.id
+    )
+    SELECT coalesce(array_agg(instance_id), '{}') AS created FROM ins`;
+  const result = await db.query<{ created: string[] }>(sql, p.values);
+  return new Set(result.rows[0]?.created ?? []);
 }
 
 /** Deletes an instance with its history, inbox and tasks. */
