@@ -97,7 +97,11 @@ describe('scale-out on PostgreSQL', () => {
 
     const { events, stalled } = await chaos(backend, schema, victim, survivors, () => `${Date.now() - started} ms, ${readActivityLog(logFile).size} tasks run`);
     const chaosEnded = Date.now();
-    await waitUntilSettled(backend, started + BUDGET_MS);
+    await waitUntilSettled(backend, started + BUDGET_MS).catch((error: Error) => {
+      // A workload that stops moving usually means the workers stopped: say how each one is doing.
+      const workers = survivors.map((s) => `survivor ${s.pid}: exit code ${s.child.exitCode}, stderr tail: ${s.stderr().slice(-1500)}`);
+      throw new Error(`${error.message}\n${workers.join('\n')}`);
+    });
     const settled = Date.now();
     for (const s of survivors) assert.equal(s.child.exitCode, null, `survivor ${s.pid} is still running: ${s.stderr()}`);
     await Promise.all(survivors.map((s) => stopWorker(s)));
