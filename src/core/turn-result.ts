@@ -44,9 +44,8 @@ export interface TurnResult {
   instance?: InstanceUpdate;
   activityTasks: TaskScheduledEvent[];
   timers: TimerMessage[];
+  /** Delivered under core/delivery's plan; a refused detached start records a warning on this instance. */
   messages: OutboundMessage[];
-  /** Warnings to record on the instance (shown by getWorkflowState and the CLI). */
-  warnings?: string[];
 }
 
 /** A result that writes nothing yet: the applier's starting point, and a turn that only consumes its inbox. */

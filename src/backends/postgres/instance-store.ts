@@ -8,11 +8,29 @@ import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
-import { cancelsScheduledStart } from '../../core/delivery.js';
+import { cancelsScheduledStart, type TargetState } from '../../core/delivery.js';
 
-/** SQL for when an event to an instance becomes visible: core/delivery eventVisibleAt, on the database clock. */
+/**
+ * core/delivery eventVisibleAt for an event asked for now, on the database clock, for the statements that
+ * read the target and write its inbox at once (a client's event, a plain turn's messages).
+ */
 export function visibleAtSql(i: string): string {
   return `CASE WHEN ${i}.runtime_status = 'PENDING' AND ${i}.scheduled_start_at > now() THEN ${i}.scheduled_start_at ELSE now() END`;
+}
+
+/** The state core/delivery plans on, of each of these instances, locked for the rest of the transaction. */
+export async function readTargets(db: Queryable, t: Tables, ids: string[]): Promise<Map<string, TargetState | undefined>> {
+  const targets = new Map<string, TargetState | undefined>(ids.map((id) => [id, undefined]));
+  if (ids.length === 0) return targets;
+  // One lock order for every transaction.
+  const found = await db.query<{ instance_id: string; runtime_status: RuntimeStatus; scheduled_start_at: Date | null }>(
+    `SELECT instance_id, runtime_status, scheduled_start_at FROM ${t.instances} WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`,
+    [ids],
+  );
+  for (const row of found.rows) {
+    targets.set(row.instance_id, { runtimeStatus: row.runtime_status, scheduledStartAt: row.scheduled_start_at ?? undefined });
+  }
+  return targets;
 }
 
 const METADATA_COLUMNS =
@@ -164,14 +182,16 @@ async function addStartCancellingEvent(pool: Pool, t: Tables, instanceId: string
 }
 
 /**
- * core/delivery cancelsScheduledStart: the instance's waiting inbox becomes visible now, with the event.
+ * A client's termination, planned as core/delivery planEvent does in one statement: an instance that waits
+ * for its scheduled start has its waiting inbox made visible now, with the event.
  * @returns false when the instance does not exist
  */
 export async function enqueueStartCancelling(db: Queryable, t: Tables, instanceId: string, event: HistoryEvent): Promise<boolean> {
   const result = await db.query(
-    `WITH i AS (SELECT instance_id, runtime_status FROM ${t.instances} WHERE instance_id = $1),
+    `WITH i AS (SELECT instance_id, runtime_status, scheduled_start_at FROM ${t.instances} WHERE instance_id = $1),
        early AS (UPDATE ${t.inbox} e SET visible_at = now() FROM i
-                 WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND e.visible_at > now())
+                 WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND i.scheduled_start_at IS NOT NULL
+                   AND e.visible_at > now())
      INSERT INTO ${t.inbox} (instance_id, event, visible_at) SELECT i.instance_id, $2, now() FROM i`,
     [instanceId, encodeEvent(event)],
   );

@@ -9,7 +9,8 @@ import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js'
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js';
+import { enqueue, executeStep, readStatus, refreshNextVisible, targetStateOf } from './instance-store.js';
+import { deliveryTargets, planTurnDelivery } from '../../core/delivery.js';
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
@@ -182,14 +183,16 @@ export function completeWorkflow(
 ): ActivityWorkItem[] {
   const id = item.instanceId;
   const handle = handleOf(item);
+  const warnings: string[] = [];
   deleteLockedRows(sql, item, handle);
-  const warnings = [...(result.warnings ?? [])];
-  for (const message of result.messages) {
-    const warning = deliverMessage(sql, tx, message);
-    if (warning) warnings.push(warning);
-  }
   // The instance UPDATE below recomputes next_visible_at, so the timers skip their own update.
   for (const timer of result.timers) enqueue(sql, tx, id, timer.event, timer.visibleAt.getTime(), { refresh: false });
+  if (result.messages.length > 0) {
+    const targets = new Map(deliveryTargets(result.messages).map((target) => [target, targetStateOf(readStatus(sql, target))]));
+    const plan = planTurnDelivery({ senderId: id, result, targets, now: new Date(tx.now) });
+    for (const step of plan.steps) executeStep(sql, tx, step);
+    warnings.push(...plan.warnings);
+  }
   const historyLength = (result.continuedAsNew ? 0 : item.historyLength) + result.newHistory.length;
   if (!updateInstance(sql, tx, id, item.lockToken, result, historyLength)) {
     throw new LeaseLostError(`workflow work item of instance '${id}'`);

@@ -39,7 +39,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       const timer = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
       const results = {
         a: turn({ newHistory: [...items.get('a')!.newEvents, taskScheduled(0), taskScheduled(1)], instance: instanceUpdate(starts[0]!), activityTasks: [taskScheduled(0), taskScheduled(1)] }),
-        b: turn({ newHistory: items.get('b')!.newEvents, instance: instanceUpdate(starts[1]!, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }), messages: [{ targetInstanceId: 'target', event: raised('from-b') }], warnings: ['b says'] }),
+        b: turn({ newHistory: items.get('b')!.newEvents, instance: instanceUpdate(starts[1]!, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }), messages: [{ targetInstanceId: 'target', event: raised('from-b') }] }),
         c: turn({ newHistory: items.get('c')!.newEvents, timers: [{ event: timer, visibleAt: fireAt }] }),
         d: turn({ newHistory: [...items.get('d')!.newEvents, taskScheduled(9)], instance: instanceUpdate(starts[3]!), activityTasks: [taskScheduled(9)] }),
       };
@@ -59,7 +59,6 @@ export function completionCases(makeBackend: MakeBackend): void {
       const bState = await backend.getWorkflowMetadata('b');
       assert.equal(bState?.runtimeStatus, 'COMPLETED');
       assert.equal(bState?.output, '"done"');
-      assert.deepEqual(bState?.warnings, ['b says']);
       assert.deepEqual(types(await backend.getWorkflowHistory('c')), ['executionStarted']);
       assert.equal((await backend.getWorkflowMetadata('c'))?.runtimeStatus, 'PENDING', 'a turn without an instance update keeps the row');
       assert.deepEqual(await backend.getWorkflowHistory('d'), [], 'the lost lease wrote nothing');
@@ -182,15 +181,19 @@ export function completionCases(makeBackend: MakeBackend): void {
       assert.deepEqual(types(next.newEvents), ['eventRaised']);
     }));
 
-  it('completeWorkflowWorkItem records warnings on the instance', () =>
+  it('completeWorkflowWorkItem records the warnings of its refused starts on the instance, turn after turn', () =>
     withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'busy');
       const start = startEvent('wf-1');
       await backend.createWorkflowInstance(start);
+      const refused = (name: string) => ({ targetInstanceId: 'busy', event: startEvent('busy', { name }) });
       const first = await lockExpecting(backend, 'wf-1');
-      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start), warnings: ['one'] }));
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start), messages: [refused('One')] }));
       await backend.addWorkflowEvent('wf-1', raised('a'));
       const second = await lockExpecting(backend, 'wf-1');
-      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, warnings: ['two', 'three'] }));
-      assert.deepEqual((await backend.getWorkflowMetadata('wf-1'))?.warnings, ['one', 'two', 'three']);
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, messages: [refused('Two'), refused('Three')] }));
+      const warnings = (await backend.getWorkflowMetadata('wf-1'))?.warnings ?? [];
+      assert.deepEqual(warnings.map((w) => /scheduleNewWorkflow\('(\w+)'\)/.exec(w)?.[1]), ['One', 'Two', 'Three']);
+      assert.ok(warnings.every((w) => w.includes('RUNNING')));
     }));
 }
