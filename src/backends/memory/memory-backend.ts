@@ -18,7 +18,7 @@ import type {
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
@@ -85,7 +85,7 @@ export class MemoryBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     const inst = this.heldInstance(item);

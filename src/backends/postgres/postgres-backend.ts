@@ -16,7 +16,7 @@ import type {
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
@@ -149,7 +149,7 @@ export class PostgresBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
@@ -234,7 +234,7 @@ export class PostgresBackend implements Backend {
     this.notifier?.publish(signal);
   }
 
-  private signalTurn(item: WorkflowWorkItem, result: WorkflowTurnResult, leasedTasks: number): void {
+  private signalTurn(item: WorkflowWorkItem, result: TurnResult, leasedTasks: number): void {
     const before = (item.handle as WorkflowHandle | undefined)?.status;
     const after = result.instance?.runtimeStatus;
     if (after && after !== before) this.signal({ kind: 'statusChanged', instanceId: item.instanceId, runtimeStatus: after });

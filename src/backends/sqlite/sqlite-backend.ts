@@ -14,7 +14,7 @@ import type {
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -186,7 +186,7 @@ export class SqliteBackend implements Backend {
 
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));
