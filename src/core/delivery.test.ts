@@ -10,7 +10,7 @@ const start = (id: string, fields: object = {}) =>
   newEvent('executionStarted', now, { name: 'W', workflowInstance: { instanceId: id, executionId: 'e' }, ...fields });
 const raised = newEvent('eventRaised', now, { name: 'go' });
 const terminate = newEvent('executionTerminated', now, { recurse: false });
-const update = (runtimeStatus: InstanceUpdate['runtimeStatus']): InstanceUpdate => ({ runtimeStatus, name: 'W', executionId: 'e', createdAt: now });
+const update = (runtimeStatus: InstanceUpdate['runtimeStatus']): InstanceUpdate => ({ runtimeStatus });
 
 function plan(messages: OutboundMessage[], targets: Record<string, TargetState>, instance?: InstanceUpdate) {
   return planTurnDelivery({ senderId: 'me', result: { messages, instance }, targets: new Map(Object.entries(targets)), now });

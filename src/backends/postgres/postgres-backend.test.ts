@@ -7,7 +7,7 @@ import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgr
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import type { BackendSignal, TurnResult } from '../backend.js';
+import type { BackendSignal, InstanceUpdate, TurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
 import { PostgresBackend, type PostgresBackendOptions } from './postgres-backend.js';
@@ -34,8 +34,8 @@ function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
-function running(id: string) {
-  return { runtimeStatus: 'RUNNING' as const, name: 'Wf', executionId: `e-${id}`, createdAt: new Date() };
+function running(_id: string): InstanceUpdate {
+  return { runtimeStatus: 'RUNNING' };
 }
 
 /** Resolves with the first signal matching `predicate`, or rejects after timeoutMs. */

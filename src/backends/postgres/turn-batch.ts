@@ -68,7 +68,10 @@ interface BatchRow {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
-/** Column arrays of the instance rows: one entry per turn. */
+/**
+ * Column arrays of the instance rows: one entry per turn. A batched turn never begins a generation (that is
+ * continue-as-new, which commits alone), so the start event's columns, the input among them, are never written.
+ */
 function instanceArrays(batch: Pending[]) {
   const u = batch.map((p) => p.result.instance);
   return {
@@ -77,17 +80,10 @@ function instanceArrays(batch: Pending[]) {
     added: batch.map((p) => p.result.newHistory.length),
     has: u.map((x) => x !== undefined),
     status: u.map((x) => x?.runtimeStatus ?? null),
-    name: u.map((x) => x?.name ?? null),
-    execution: u.map((x) => x?.executionId ?? null),
-    created: u.map((x) => x?.createdAt ?? null),
-    input: u.map((x) => x?.input ?? null),
     output: u.map((x) => x?.output ?? null),
     custom: u.map((x) => x?.customStatus ?? null),
     failure: u.map((x) => json(x?.failureDetails) ?? null),
     completed: u.map((x) => x?.completedAt ?? null),
-    parent: u.map((x) => x?.parentInstanceId ?? null),
-    version: u.map((x) => x?.version ?? null),
-    tags: u.map((x) => json(x?.tags) ?? null),
   };
 }
 
@@ -109,11 +105,9 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
   const x = instanceArrays(batch);
   const keep = (column: string, value: string): string => `${column} = CASE WHEN x.has THEN ${value} ELSE i.${column} END`;
   const turns = `unnest(${p.add(x.id)}::text[], ${p.add(x.token)}::text[], ${p.add(x.added)}::integer[], ${p.add(x.has)}::boolean[],
-      ${p.add(x.status)}::text[], ${p.add(x.name)}::text[], ${p.add(x.execution)}::text[], ${p.add(x.created)}::timestamptz[],
-      ${p.add(x.input)}::text[], ${p.add(x.output)}::text[], ${p.add(x.custom)}::text[], ${p.add(x.failure)}::text[],
-      ${p.add(x.completed)}::timestamptz[], ${p.add(x.parent)}::text[], ${p.add(x.version)}::text[], ${p.add(x.tags)}::text[])
-    WITH ORDINALITY AS x(id, tok, added, has, status, name, execution, created, input, output, custom, failure, completed,
-      parent, version, tags, k)`;
+      ${p.add(x.status)}::text[], ${p.add(x.output)}::text[], ${p.add(x.custom)}::text[], ${p.add(x.failure)}::text[],
+      ${p.add(x.completed)}::timestamptz[])
+    WITH ORDINALITY AS x(id, tok, added, has, status, output, custom, failure, completed, k)`;
   const history = rowsOf(batch, (q) => q.result.newHistory.map((e, i) => ({ ord: i, event: encodeEvent(e) })));
   const deletes = rowsOf(batch, (q) => q.key.inboxSeqs);
   const tasks = rowsOf(batch, (q, k) =>
@@ -126,10 +120,8 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
         history_length = i.history_length + x.added,
         last_updated_at = CASE WHEN x.has THEN now() ELSE i.last_updated_at END,
         started_at = CASE WHEN x.has AND x.status <> 'PENDING' THEN coalesce(i.started_at, now()) ELSE i.started_at END,
-        ${keep('runtime_status', 'x.status')}, ${keep('name', 'x.name')}, ${keep('execution_id', 'x.execution')},
-        ${keep('created_at', 'x.created')}, ${keep('input', 'x.input')}, ${keep('output', 'x.output')},
-        ${keep('custom_status', 'x.custom')}, ${keep('failure_details', 'x.failure')}, ${keep('completed_at', 'x.completed')},
-        ${keep('parent_instance_id', 'x.parent')}, ${keep('version', 'x.version')}, ${keep('tags', 'x.tags')}
+        ${keep('runtime_status', 'x.status')}, ${keep('output', 'x.output')},
+        ${keep('custom_status', 'x.custom')}, ${keep('failure_details', 'x.failure')}, ${keep('completed_at', 'x.completed')}
       FROM ${turns}
       WHERE i.instance_id = x.id AND i.lock_token = x.tok
       RETURNING x.k, i.instance_id, i.history_length - x.added AS base

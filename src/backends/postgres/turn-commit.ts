@@ -20,21 +20,28 @@ export interface LeaseKey {
 function instanceSets(p: Params, u: InstanceUpdate): string[] {
   const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
   const status = `${p.add(u.runtimeStatus)}::text`;
-  return [
+  const sets = [
     `runtime_status = ${status}`,
     `started_at = CASE WHEN ${status} <> 'PENDING' THEN coalesce(started_at, now()) ELSE started_at END`,
-    `name = ${p.add(u.name)}`,
-    `execution_id = ${p.add(u.executionId)}`,
-    `created_at = ${p.add(u.createdAt)}`,
-    `input = ${p.add(u.input ?? null)}`,
     `output = ${p.add(u.output ?? null)}`,
     `custom_status = ${p.add(u.customStatus ?? null)}`,
     `failure_details = ${p.add(json(u.failureDetails))}`,
     `completed_at = ${p.add(u.completedAt ?? null)}`,
-    `parent_instance_id = ${p.add(u.parentInstanceId ?? null)}`,
-    `version = ${p.add(u.version ?? null)}`,
-    `tags = ${p.add(json(u.tags))}`,
   ];
+  // The start event's columns (the input above all, kept out of line by TOAST) are written only when a
+  // generation begins; otherwise the row keeps them without copying them.
+  const g = u.generation;
+  if (g) {
+    sets.push(
+      `name = ${p.add(g.name)}`,
+      `execution_id = ${p.add(g.executionId)}`,
+      `input = ${p.add(g.input ?? null)}`,
+      `parent_instance_id = ${p.add(g.parentInstanceId ?? null)}`,
+      `version = ${p.add(g.version ?? null)}`,
+      `tags = ${p.add(json(g.tags))}`,
+    );
+  }
+  return sets;
 }
 
 /**

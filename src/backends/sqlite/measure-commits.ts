@@ -63,7 +63,7 @@ async function queueLockedTasks(backend: SqliteBackend, count: number): Promise<
   await backend.completeWorkflowWorkItem(item, {
     newHistory: [...item.newEvents, ...tasks],
     continuedAsNew: false,
-    instance: { runtimeStatus: 'RUNNING', name: 'fan', executionId: 'e', createdAt: new Date() },
+    instance: { runtimeStatus: 'RUNNING' },
     activityTasks: tasks,
     timers: [],
     messages: [],

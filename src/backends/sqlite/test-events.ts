@@ -12,8 +12,8 @@ export function startEvent(instanceId: string, options: { name?: string; at?: Da
   });
 }
 
-export function instanceUpdate(instanceId: string, runtimeStatus: RuntimeStatus, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
-  return { runtimeStatus, name: 'wf', executionId: `exec-${instanceId}`, createdAt: new Date(0), ...fields };
+export function instanceUpdate(_instanceId: string, runtimeStatus: RuntimeStatus, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+  return { runtimeStatus, ...fields };
 }
 
 export function turn(fields: Partial<TurnResult> = {}): TurnResult {

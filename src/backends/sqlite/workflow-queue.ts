@@ -266,28 +266,25 @@ function updateInstance(
         .run(historyLength, id, lockToken).changes > 0
     );
   }
+  // The start event's columns (the input above all) are written only when a generation begins.
+  const g = u.generation;
+  const generation = g ? 'name = ?, execution_id = ?, input = ?, parent_instance_id = ?, version = ?, tags = ?,' : '';
+  const generationValues = g ? [g.name, g.executionId, g.input ?? null, g.parentInstanceId ?? null, g.version ?? null, jsonOrNull(g.tags)] : [];
   return (
     sql
       .get(
-        `UPDATE instances SET runtime_status = ?, name = ?, execution_id = ?, created_at = ?, input = ?, output = ?,
-           custom_status = ?, failure_details = ?, completed_at = ?, parent_instance_id = ?, version = ?, tags = ?,
+        `UPDATE instances SET runtime_status = ?, ${generation} output = ?, custom_status = ?, failure_details = ?, completed_at = ?,
            last_updated_at = ?, started_at = COALESCE(started_at, ?), history_length = ?, next_visible_at = ${NEXT_VISIBLE},
            lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
          WHERE instance_id = ? AND lock_token = ?`,
       )
       .run(
         u.runtimeStatus,
-        u.name,
-        u.executionId,
-        u.createdAt.getTime(),
-        u.input ?? null,
+        ...generationValues,
         u.output ?? null,
         u.customStatus ?? null,
         jsonOrNull(u.failureDetails),
         msOrNull(u.completedAt),
-        u.parentInstanceId ?? null,
-        u.version ?? null,
-        jsonOrNull(u.tags),
         tx.now,
         tx.now,
         historyLength,

@@ -7,6 +7,7 @@ import {
   LEASE_MS,
   SHORT_LEASE_MS,
   WORKER,
+  generationOf,
   instanceUpdate,
   lockExpecting,
   lockWorkflow,
@@ -100,12 +101,33 @@ export function completionCases(makeBackend: MakeBackend): void {
       const restart = startEvent('wf-1', { input: '"round 2"', workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
       await backend.completeWorkflowWorkItem(
         item,
-        turn({ newHistory: [restart], continuedAsNew: true, instance: instanceUpdate(start, { executionId: 'exec-2', input: '"round 2"' }) }),
+        turn({ newHistory: [restart], continuedAsNew: true, instance: instanceUpdate(start, { generation: generationOf(restart) }) }),
       );
       assert.deepEqual(await backend.getWorkflowHistory('wf-1'), [restart]);
       const meta = await backend.getWorkflowMetadata('wf-1');
       assert.equal(meta?.executionId, 'exec-2');
       assert.equal(meta?.input, '"round 2"');
+      assert.equal(meta?.createdAt.getTime(), start.timestamp.getTime(), 'createdAt is the row\'s own');
+    }));
+
+  it('a turn that begins no generation keeps the start event\'s fields of the row: input, name, execution, tags, version', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1', { input: '"big input"', tags: { a: 'b' }, version: '2' });
+      await backend.createWorkflowInstance(start);
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: { runtimeStatus: 'RUNNING', customStatus: '"s"' } }));
+      await backend.addWorkflowEvent('wf-1', raised('done'));
+      const second = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, instance: { runtimeStatus: 'COMPLETED', output: '"out"', completedAt: new Date() } }));
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(meta?.runtimeStatus, 'COMPLETED');
+      assert.equal(meta?.input, '"big input"');
+      assert.equal(meta?.name, 'OrderWorkflow');
+      assert.equal(meta?.executionId, 'exec-wf-1');
+      assert.deepEqual(meta?.tags, { a: 'b' });
+      assert.equal(meta?.version, '2');
+      assert.equal(meta?.output, '"out"');
+      assert.equal(meta?.customStatus, undefined);
     }));
 
   it('completeWorkflowWorkItem updates the instance row; startedAt is set once', () =>
@@ -115,7 +137,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       const created = await backend.getWorkflowMetadata('wf-1');
       const first = await lockExpecting(backend, 'wf-1');
       await sleep(5);
-      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start, { customStatus: '"step 1"', tags: { a: 'b' }, version: '1' }) }));
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start, { customStatus: '"step 1"' }) }));
       const running = await backend.getWorkflowMetadata('wf-1');
       assert.equal(running?.runtimeStatus, 'RUNNING');
       assert.equal(running?.customStatus, '"step 1"');
@@ -133,7 +155,7 @@ export function completionCases(makeBackend: MakeBackend): void {
         second,
         turn({
           newHistory: second.newEvents,
-          instance: instanceUpdate(start, { runtimeStatus: 'FAILED', failureDetails: failure, completedAt, output: '"partial"', executionId: 'exec-9' }),
+          instance: instanceUpdate(start, { runtimeStatus: 'FAILED', failureDetails: failure, completedAt, output: '"partial"' }),
         }),
       );
       const failed = await backend.getWorkflowMetadata('wf-1');
@@ -142,7 +164,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       assert.equal(failed?.completedAt?.getTime(), completedAt.getTime());
       assert.equal(failed?.output, '"partial"');
       assert.equal(failed?.customStatus, undefined);
-      assert.equal(failed?.executionId, 'exec-9');
+      assert.equal(failed?.executionId, 'exec-wf-1');
       assert.equal(failed?.startedAt?.getTime(), running.startedAt.getTime());
       assert.ok(failed.lastUpdatedAt.getTime() > running.lastUpdatedAt.getTime());
     }));
