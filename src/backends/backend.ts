@@ -27,7 +27,7 @@ export interface InstanceUpdate {
   runtimeStatus: RuntimeStatus;
   name: string;
   executionId: string;
-  /** Creation time from the ExecutionStarted event (changes on continue-as-new only by carrying it). */
+  /** When the instance was created (from its first ExecutionStarted; continue-as-new carries it unchanged). */
   createdAt: Date;
   input?: Payload;
   output?: Payload;
