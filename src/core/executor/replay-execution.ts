@@ -40,6 +40,8 @@ const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate
 export class ReplayExecution {
   readonly instanceId: string;
   executionId = '';
+  /** 0 for the original start, then one more per continue-as-new (default IDs differ per generation). */
+  generation = 0;
   name = '';
   currentUtcDateTime = new Date(0);
   isReplaying = true;
@@ -226,6 +228,7 @@ export class ReplayExecution {
     if (this.started) return;
     this.started = true;
     this.executionId = event.workflowInstance.executionId ?? '';
+    this.generation = event.continuation?.generation ?? 0;
     this.name = event.name;
     this.options.run(this, event).then(
       (output) => this.onFunctionDone(output),
