@@ -19,6 +19,12 @@ export interface WorkflowWorkItem {
   readonly newEvents: HistoryEvent[];
   /** Number of events already committed to the instance's history (the next event's index). */
   readonly historyLength: number;
+  /**
+   * The instance row's execution ID: the generation the committed history belongs to. With historyLength it
+   * names the last committed event (history is append-only within an execution), so a worker's cached execution
+   * is resumed only when no other worker has moved the instance past it (continue-as-new, a reused ID).
+   */
+  readonly executionId: string;
   /** How many times this batch was delivered and abandoned before (0 on first delivery). */
   readonly retryCount: number;
   /** Backend bookkeeping (e.g. the inbox row ids locked); opaque to the runtime. */

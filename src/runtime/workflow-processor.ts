@@ -41,7 +41,7 @@ export class WorkflowProcessor {
 
   async process(item: WorkflowWorkItem): Promise<void> {
     const { backend, cache, logger } = this.o;
-    const cached = cache.take(item.instanceId, item.historyLength);
+    const cached = cache.take(item);
     let execution = cached?.execution;
     let past: HistoryEvent[] = [];
     let state = cached?.state;
@@ -68,8 +68,11 @@ export class WorkflowProcessor {
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
-      if (exec && !exec.isComplete && !outcome.state.completedEvent) {
-        cache.put(item.instanceId, { state: outcome.state, execution: exec, historyLength: outcome.state.historyLength });
+      const start = outcome.state.startEvent;
+      if (exec && start && !exec.isComplete && !outcome.state.completedEvent) {
+        // The instance row's execution ID, as the next work item will carry it ('' when the start has none).
+        const executionId = start.workflowInstance.executionId ?? '';
+        cache.put(item.instanceId, { state: outcome.state, execution: exec, executionId, historyLength: outcome.state.historyLength });
       }
     } catch (error) {
       cache.delete(item.instanceId);

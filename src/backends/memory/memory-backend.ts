@@ -75,6 +75,7 @@ export class MemoryBackend implements Backend {
       lockedUntil: new Date(inst.lockedUntil),
       newEvents: batch.map((entry) => copyData(entry.event)),
       historyLength: inst.history.length,
+      executionId: inst.record.executionId,
       retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
     };
   }
