@@ -6,3 +6,6 @@
 export { TestWorkflowEnvironment, type TestWorkflowEnvironmentOptions, type WaitOptions, type ActivityMock } from './test-workflow-environment.js';
 export { VirtualClock } from './virtual-clock.js';
 export type { Clock } from '../core/clock.js';
+export { replayHistory, replayHistories, registryOf, type WorkflowSet, type ReplayResult, type ReplayOutcome, type ReplayOptions } from './replay.js';
+export { parseHistories, historyFromJson, historyToJson, type ExportedHistory } from '../protocol/history-json.js';
+export { readHistories } from './history-files.js';

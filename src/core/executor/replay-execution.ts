@@ -62,6 +62,8 @@ export class ReplayExecution {
   private inTurn = false;
   /** Replay diverged from history: only the failure is reported, no other action. */
   private diverged = false;
+  /** The first divergence from history, with both sides (replay checks read it). */
+  divergence: NonDeterminismError | undefined;
 
   constructor(options: ExecutionOptions) {
     this.options = options;
@@ -241,8 +243,7 @@ export class ReplayExecution {
       this.suppressed.delete(event.eventId);
       return;
     }
-    this.diverged = true;
-    this.fail(
+    this.diverge(
       new NonDeterminismError(
         event.eventId,
         describeHistoryEvent(event),
@@ -264,8 +265,13 @@ export class ReplayExecution {
         : action
           ? `called ${describeAction(action)} with this sequence number`
           : "doesn't have this action with this sequence number";
+    this.diverge(new NonDeterminismError(id, `scheduleNewWorkflow(instance '${instanceId}')`, actual, `${prefix} ${actual}`));
+  }
+
+  private diverge(error: NonDeterminismError): void {
     this.diverged = true;
-    this.fail(new NonDeterminismError(id, `scheduleNewWorkflow(instance '${instanceId}')`, actual, `${prefix} ${actual}`));
+    this.divergence ??= error;
+    this.fail(error);
   }
 
   private async settle(kind: TaskKind, id: number, event: HistoryEvent): Promise<void> {
