@@ -9,3 +9,5 @@ export type { Clock } from '../core/clock.js';
 export { replayHistory, replayHistories, registryOf, type WorkflowSet, type ReplayResult, type ReplayOutcome, type ReplayOptions } from './replay.js';
 export { parseHistories, historyFromJson, historyToJson, type ExportedHistory } from '../protocol/history-json.js';
 export { readHistories } from './history-files.js';
+export { checkReplay, OPEN_STATUSES, type CheckReplayOptions, type CheckReplayReport, type InstanceCheck } from './check-replay.js';
+export { loadWorkflowModule, type WorkflowModule } from './workflow-module.js';
