@@ -64,6 +64,8 @@ export class ReplayExecution {
   private inTurn = false;
   /** Replay diverged from history: only the failure is reported, no other action. */
   private diverged = false;
+  /** The first divergence from history, with both sides (replay checks read it). */
+  divergence: NonDeterminismError | undefined;
 
   constructor(options: ExecutionOptions) {
     this.options = options;
@@ -278,6 +280,7 @@ export class ReplayExecution {
   /** Replay left the history: the failure replaces any completion the code reached. */
   private diverge(error: NonDeterminismError): void {
     this.diverged = true;
+    this.divergence ??= error;
     this.completion = undefined;
     this.fail(error);
   }
