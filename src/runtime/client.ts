@@ -1,6 +1,6 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
 import { randomUUID } from 'node:crypto';
-import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
@@ -137,6 +137,11 @@ export class Client {
   async listWorkflows(query: WorkflowQuery = {}): Promise<WorkflowStatePage> {
     const page = await this.backend.listWorkflows(query);
     return { instances: page.instances.map((m) => toWorkflowState(m, query.includePayloads ?? false)), continuationToken: page.continuationToken };
+  }
+
+  /** How many instances match the filters, per status. */
+  async countWorkflows(query: WorkflowCountQuery = {}): Promise<WorkflowCounts> {
+    return this.backend.countWorkflows(query);
   }
 
   async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {

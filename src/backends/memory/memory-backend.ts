@@ -17,6 +17,8 @@ import type {
   OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
   WorkflowTurnResult,
   WorkflowWorkItem,
@@ -25,7 +27,7 @@ import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStar
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
-import { listInstances } from './list-instances.js';
+import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
 
 export class MemoryBackend implements Backend {
@@ -190,6 +192,10 @@ export class MemoryBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
     return copyData(listInstances(records, query));
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return countInstances(Array.from(this.instances.values(), (inst) => inst.record), query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {
