@@ -70,7 +70,15 @@ export interface WorkflowQuery {
   continuationToken?: string;
   /** Include input, output, custom status. @default false */
   includePayloads?: boolean;
+  /** Order by (createdAt, instanceId) descending; a token continues in the order of the query it came from. @default false */
+  newestFirst?: boolean;
 }
+
+/** The filters of a WorkflowQuery that a count takes. */
+export type WorkflowCountQuery = Pick<WorkflowQuery, 'statuses' | 'name' | 'instanceIdPrefix' | 'createdFrom' | 'createdTo'>;
+
+/** How many instances match, per runtime status; statuses with none are absent. */
+export type WorkflowCounts = Partial<Record<RuntimeStatus, number>>;
 
 export interface WorkflowPage {
   instances: WorkflowMetadata[];
@@ -148,6 +156,8 @@ export interface Backend {
   /** Undefined when the instance does not exist. Payloads are always included. */
   getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined>;
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
+  /** Counts the instances matching the filters of listWorkflows, per status (one grouped read). */
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts>;
   /**
    * Deletes one instance with its history, inbox and tasks. Returns false when it does not exist;
    * throws FailedPreconditionError when it is not terminal.

@@ -1,6 +1,6 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
 import { randomUUID } from 'node:crypto';
-import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
@@ -146,6 +146,11 @@ export class Client {
     if (query.statuses !== undefined) validStatuses(query.statuses);
     const page = await this.backend.listWorkflows(query);
     return { instances: page.instances.map((m) => toWorkflowState(m, query.includePayloads ?? false)), continuationToken: page.continuationToken };
+  }
+
+  /** How many instances match the filters, per status. */
+  async countWorkflows(query: WorkflowCountQuery = {}): Promise<WorkflowCounts> {
+    return this.backend.countWorkflows(query);
   }
 
   async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {

@@ -19,6 +19,8 @@ import type {
   OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
@@ -27,7 +29,7 @@ import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStar
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
-import { listInstances } from './list-instances.js';
+import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
 
 export interface MemoryBackendOptions {
@@ -204,6 +206,10 @@ export class MemoryBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
     return copyData(listInstances(records, query));
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return countInstances(Array.from(this.instances.values(), (inst) => inst.record), query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {

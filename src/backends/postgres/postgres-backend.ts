@@ -15,6 +15,8 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
@@ -23,7 +25,7 @@ import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
-import { addEvent, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
+import { addEvent, countInstances, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
 import { assertCurrentVersion, migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
@@ -211,6 +213,11 @@ export class PostgresBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     this.assertOpen();
     return listInstances(this.pool, this.tables, query);
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    this.assertOpen();
+    return countInstances(this.pool, this.tables, query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {

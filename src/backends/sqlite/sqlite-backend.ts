@@ -13,6 +13,8 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
@@ -27,7 +29,7 @@ import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
-import { listInstances, readHistory, readMetadata } from './queries.js';
+import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
@@ -235,6 +237,10 @@ export class SqliteBackend implements Backend {
 
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.read((sql) => listInstances(sql, query));
+  }
+
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.read((sql) => countInstances(sql, query));
   }
 
   purgeWorkflow(instanceId: string): Promise<boolean> {
