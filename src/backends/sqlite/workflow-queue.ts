@@ -44,11 +44,11 @@ interface InboxRow {
 // keeps a busy engine admitting only what it can run. UNION ALL with LIMIT 1 reads the second index only
 // when the first has nothing due.
 const CANDIDATE = `SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_started
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_started
     WHERE runtime_status <> 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   UNION ALL SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_new
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_new
     WHERE runtime_status = 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   LIMIT 1`;
@@ -56,6 +56,7 @@ const CANDIDATE = `SELECT * FROM (
 interface Candidate {
   instance_id: string;
   history_length: number;
+  execution_id: string;
   runtime_status: RuntimeStatus;
 }
 
@@ -121,7 +122,7 @@ export function enqueueLocked(
     )
     .run(lockToken, options.lockedBy, until, until, until, instanceId);
   const handle: LockHandle = { firstId: id, lastId: id, status: row.runtime_status };
-  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, retryCount: 0, handle };
+  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, executionId: row.execution_id, retryCount: 0, handle };
 }
 
 function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
@@ -153,6 +154,7 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
     lockedUntil: new Date(lockedUntil),
     newEvents: rows.map((r) => decodeEvent(r.event)),
     historyLength: candidate.history_length,
+    executionId: candidate.execution_id,
     // dequeue_count was already incremented for this delivery.
     retryCount: Math.max(...rows.map((r) => r.dequeue_count)) - 1,
     handle,
