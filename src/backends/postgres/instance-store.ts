@@ -8,6 +8,7 @@ import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
+import { decodeListToken, encodeListToken, resolvePageSize } from '../shared/list-token.js';
 import { cancelsScheduledStart, type TargetState } from '../../core/delivery.js';
 
 /**
@@ -212,21 +213,6 @@ export async function getMetadata(pool: Pool, t: Tables, instanceId: string): Pr
   return row ? toMetadata(row, true) : undefined;
 }
 
-function encodeToken(createdAt: Date, instanceId: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), instanceId])).toString('base64url');
-}
-
-function decodeToken(token: string): [Date, string] {
-  try {
-    const [createdAt, instanceId] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string];
-    const date = new Date(createdAt);
-    if (typeof instanceId === 'string' && !Number.isNaN(date.getTime())) return [date, instanceId];
-  } catch {
-    // reported below
-  }
-  throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
-}
-
 /** The WHERE terms of the listWorkflows filters (without paging), adding their parameters to p. */
 function filterTerms(query: WorkflowCountQuery, p: Params): string[] {
   const where: string[] = [];
@@ -240,13 +226,12 @@ function filterTerms(query: WorkflowCountQuery, p: Params): string[] {
 
 /** Instances ordered by (createdAt, instanceId), either way; the token is the last row's key. */
 export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
-  const pageSize = query.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
+  const pageSize = resolvePageSize(query.pageSize);
   const p = new Params();
   const where = filterTerms(query, p);
   const direction = query.newestFirst ? 'DESC' : 'ASC';
   if (query.continuationToken) {
-    const [createdAt, instanceId] = decodeToken(query.continuationToken);
+    const { createdAt, instanceId } = decodeListToken(query.continuationToken);
     where.push(`(created_at, instance_id) ${query.newestFirst ? '<' : '>'} (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
   }
   const sql =
@@ -257,7 +242,7 @@ export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery)
   const rows = result.rows.slice(0, pageSize);
   const page: WorkflowPage = { instances: rows.map((row) => toMetadata(row, query.includePayloads ?? false)) };
   const last = rows[rows.length - 1];
-  if (result.rows.length > pageSize && last) page.continuationToken = encodeToken(last.created_at, last.instance_id);
+  if (result.rows.length > pageSize && last) page.continuationToken = encodeListToken({ createdAt: last.created_at, instanceId: last.instance_id });
   return page;
 }
 

@@ -349,4 +349,20 @@ describe('PostgresBackend messages and queries', () => {
       await backend.close();
     }
   });
+
+  it('listWorkflows takes the shared epoch-ms token, and still the ISO token an earlier version issued', async () => {
+    const backend = await makeBackend();
+    try {
+      const t0 = new Date(Date.UTC(2024, 0, 1));
+      for (const id of ['a', 'b', 'c']) await backend.createWorkflowInstance(start(id, { timestamp: t0 }));
+      const first = await backend.listWorkflows({ pageSize: 1 });
+      const [time] = JSON.parse(Buffer.from(first.continuationToken!, 'base64url').toString()) as [unknown];
+      assert.equal(time, t0.getTime());
+      const legacy = Buffer.from(JSON.stringify([t0.toISOString(), 'a'])).toString('base64url');
+      assert.deepEqual((await backend.listWorkflows({ continuationToken: legacy })).instances.map((m) => m.instanceId), ['b', 'c']);
+      await assert.rejects(backend.listWorkflows({ pageSize: 0 }), { name: 'InvalidArgumentError', message: /pageSize/ });
+    } finally {
+      await backend.close();
+    }
+  });
 });
