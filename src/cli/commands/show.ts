@@ -28,7 +28,7 @@ export function registerShow(program: Command): void {
         const state = await client.getWorkflowState(id);
         if (!state) throw new WorkflowNotFoundError(id);
         return { state, history: options.history ? await client.getWorkflowHistory(id) : undefined };
-      });
+      }, { readOnly: true });
       if (options.json) return printJson(history ? { state: stateToJson(state), history } : { state: stateToJson(state) });
       print(formatState(state));
       if (history) print(['', `History (${history.length} events):`, ...formatTimeline(history)]);
