@@ -382,8 +382,10 @@ export class ReplayExecution {
   /** Blocked with nothing durable to wait for: the code awaits something replay cannot reproduce. */
   private detectNonDurableWait(): void {
     if (!this.started || this.completion || this.suspendedEvents) return;
+    // Only tasks with a result to come count: a fire-and-forget call (detached start, sent event) is an action
+    // still pending for this turn, but nothing of it ever flows back to wake the code.
     const waiting = [...this.waiters.values()].some((q) => q.length > 0);
-    if (this.open.size === 0 && !waiting && this.pending.size === 0) {
+    if (this.open.size === 0 && !waiting) {
       this.fail(
         new DurableTaskError(
           'NON_DETERMINISM',
