@@ -33,6 +33,11 @@ export class WorkLoop<T> {
     return this.inFlight.size;
   }
 
+  /** Items in flight plus slots reserved for items leased elsewhere. */
+  get busyCount(): number {
+    return this.inFlight.size + this.reserved;
+  }
+
   /** Reserves up to n free slots for items that another path will lease; returns how many were granted. */
   reserve(n: number): number {
     if (!this.running) return 0;

@@ -40,6 +40,8 @@ const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate
 export class ReplayExecution {
   readonly instanceId: string;
   executionId = '';
+  /** 0 for the original start, then one more per continue-as-new (default IDs differ per generation). */
+  generation = 0;
   name = '';
   currentUtcDateTime = new Date(0);
   isReplaying = true;
@@ -62,6 +64,8 @@ export class ReplayExecution {
   private inTurn = false;
   /** Replay diverged from history: only the failure is reported, no other action. */
   private diverged = false;
+  /** The first divergence from history, with both sides (replay checks read it). */
+  divergence: NonDeterminismError | undefined;
 
   constructor(options: ExecutionOptions) {
     this.options = options;
@@ -221,6 +225,7 @@ export class ReplayExecution {
     if (this.started) return;
     this.started = true;
     this.executionId = event.workflowInstance.executionId ?? '';
+    this.generation = event.continuation?.generation ?? 0;
     this.name = event.name;
     this.options.run(this, event).then(
       (output) => this.onFunctionDone(output),
@@ -275,6 +280,7 @@ export class ReplayExecution {
   /** Replay left the history: the failure replaces any completion the code reached. */
   private diverge(error: NonDeterminismError): void {
     this.diverged = true;
+    this.divergence ??= error;
     this.completion = undefined;
     this.fail(error);
   }
