@@ -195,6 +195,11 @@ export class ReplayExecution {
       for (const e of held) if (!this.completion) await this.process(e);
       return;
     }
+    if (event.type === 'executionSuspended') {
+      // Idempotent: a second suspend keeps the events held so far (one resume releases them all).
+      this.suspendedEvents ??= [];
+      return;
+    }
     if (this.suspendedEvents) {
       this.suspendedEvents.push(event);
       return;
@@ -203,9 +208,6 @@ export class ReplayExecution {
     switch (event.type) {
       case 'executionStarted':
         return this.start(event);
-      case 'executionSuspended':
-        this.suspendedEvents = [];
-        return;
       case 'taskCompleted':
       case 'taskFailed':
         return this.settle('activity', event.taskScheduledId, event);
