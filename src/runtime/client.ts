@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { validateDelayMs, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
@@ -64,9 +65,7 @@ export class Client {
   async scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: ScheduleOptions<I> = {}): Promise<string> {
     const name = refName(workflow, 'workflow');
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
-    if (options.startAt !== undefined && !(options.startAt instanceof Date && !Number.isNaN(options.startAt.getTime()))) {
-      throw new InvalidArgumentError('startAt', 'must be a valid Date');
-    }
+    if (options.startAt !== undefined) validateFireAt(options.startAt, 'startAt');
     const instanceId = options.instanceId ?? randomUUID();
     const event = newEvent('executionStarted', this.now(), {
       name,
@@ -161,6 +160,8 @@ export class Client {
 
   private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
     validateInstanceId(instanceId);
+    // Infinity (or no timeout) waits for good; NaN or a negative value would poll forever or never wait.
+    if (timeoutMs !== undefined && timeoutMs !== Infinity) validateDelayMs(timeoutMs, 'timeoutMs');
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     // A signal that names a status not awaited costs no read.
