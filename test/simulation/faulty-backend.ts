@@ -11,9 +11,11 @@ import type {
   BackendSignal,
   CreateReusePolicy,
   WorkflowLockOptions,
+  TurnResult,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
   WorkflowWorkItem,
 } from '../../src/backends/backend.js';
 import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent } from '../../src/protocol/history.js';
@@ -110,7 +112,7 @@ export class FaultyBackend implements Backend {
   getWorkflowHistory(instanceId: string, fromIndex?: number): Promise<HistoryEvent[]> {
     return this.call(() => this.inner.getWorkflowHistory(instanceId, fromIndex));
   }
-  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: WorkflowTurnResult, options?: { leaseActivities?: ActivityLeaseRequest }): Promise<ActivityWorkItem[]> {
+  async completeWorkflowWorkItem(item: WorkflowWorkItem, result: TurnResult, options?: { leaseActivities?: ActivityLeaseRequest }): Promise<ActivityWorkItem[]> {
     const leased = await this.call(() => this.inner.completeWorkflowWorkItem(item, result, options));
     for (const timer of result.timers) {
       // Far-off timers (an event's long timeout) would only keep the run waiting for their copy.
@@ -150,6 +152,9 @@ export class FaultyBackend implements Backend {
   }
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.call(() => this.inner.listWorkflows(query));
+  }
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.call(() => this.inner.countWorkflows(query));
   }
   purgeWorkflow(instanceId: string): Promise<boolean> {
     return this.call(() => this.inner.purgeWorkflow(instanceId));

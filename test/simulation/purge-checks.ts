@@ -60,7 +60,9 @@ export async function runPurges(client: Client, backend: Backend, tracked: Map<s
       for (const o of set.maybe) maybe.add(o);
     }
     for (const o of sure) maybe.delete(o);
-    const count = await client.purgeWorkflows({ statuses }, { recursive });
+    const result = await client.purgeWorkflows({ statuses }, { recursive });
+    if (result.skipped.length > 0) problems.push(`purgeWorkflows skipped ${JSON.stringify(result.skipped)} with nothing live`);
+    const count = result.deletedInstanceCount;
     problems.push(...(await checkRemoval(backend, tracked, before, sure, maybe, count, `purgeWorkflows([${statuses.join(',')}], recursive ${recursive})`)));
   }
   return problems;
@@ -69,7 +71,7 @@ export async function runPurges(client: Client, backend: Backend, tracked: Map<s
 /** A filter of only non-terminal statuses purges nothing (issue 11 item 2). */
 export async function purgeNonTerminalFilter(client: Client, backend: Backend, statuses: RuntimeStatus[]): Promise<string[]> {
   const before = (await backend.listWorkflows({ pageSize: 10_000 })).instances.length;
-  const count = await client.purgeWorkflows({ statuses });
+  const count = (await client.purgeWorkflows({ statuses })).deletedInstanceCount;
   const after = (await backend.listWorkflows({ pageSize: 10_000 })).instances.length;
   return count === 0 && after === before ? [] : [`purgeWorkflows([${statuses.join(',')}]) purged ${count} (${before} -> ${after} instances), expected none`];
 }
