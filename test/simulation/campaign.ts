@@ -39,12 +39,13 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     o.onStart?.(scenario);
     const report = await runScenario(scenario, { kind: o.kind, features: o.features, timeoutMs: o.timeoutMs });
     o.onRun?.(report, scenario);
-    lastProblems = report.problems;
+    if (report.problems.length > 0) lastProblems = report.problems;
     if (report.problems.length > 0) throw new Error(report.problems.join('\n'));
   });
   const details = await fc.check(property, { numRuns: o.numRuns, seed: o.seed, path: o.path, endOnFailure: o.shrink === false });
   if (!details.failed || !details.counterexample) return { kind: o.kind, seed: o.seed, runs };
-  // The last run was the smallest failing scenario found; rerun it once to report its problems as they are now.
+  // The counterexample is the smallest failing scenario found; rerun it once to report its problems as they are
+  // now, or, when the rerun passes (a timing-dependent failure), what its last failing run said.
   const scenario = details.counterexample[0];
   const report = await runScenario(scenario, { kind: o.kind, features: o.features, timeoutMs: o.timeoutMs });
   const problems = report.problems.length > 0 ? report.problems : [`(passed when rerun; the failing run said:)`, ...lastProblems];

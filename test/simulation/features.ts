@@ -52,15 +52,10 @@ export function allFeatures(): Features {
 export function npmTestFeatures(): Features {
   return {
     ...allFeatures(),
+    // On since the fixes merged: refusedChild, selfChild, defaultIdsAcrossGenerations, nonTerminalFilterPurge,
+    // listWhileRunning, purgeWithLiveChild (cascade: items 1, 11, 3, 2, 6, 8), replaceTerminal (runtime: item 5).
     doubleSuspend: false, // issue 11 item 10 (runtime): suspend twice, resume once leaves the code suspended
-    refusedChild: false, // issue 11 item 1 (cascade): a refused child is still cascaded to
-    selfChild: false, // issue 11 item 11 (cascade): a child with its own ID loops cascades
     selfSpawn: false, // issue 11 item 4 (delivery): memory replaces the caller with its self-spawn
-    defaultIdsAcrossGenerations: false, // issue 11 item 3 (cascade): default IDs repeat in every generation
-    nonTerminalFilterPurge: false, // issue 11 item 2 (cascade): statuses [RUNNING] purges every finished instance
-    listWhileRunning: false, // issue 11 item 6 (cascade): continue-as-new moves createdAt
-    purgeWithLiveChild: false, // issue 11 item 8 (cascade): one live child blocks every filter purge
-    replaceTerminal: false, // issue 11 item 5 (runtime): the execution cache resumes a replaced instance
   };
 }
 

@@ -29,8 +29,8 @@ export interface Expected {
   /** May never be created (a held grandchild whose parent was terminated before its first turn). */
   optional?: boolean;
   /**
-   * Spawned by a generation that later continued as new: whether a recursive purge of the parent reaches it is
-   * not specified (the link is no longer in the parent's history), so purge checks accept both.
+   * Spawned by a generation that later continued as new (or by an instance whose ID was then reused): a cascade
+   * from the parent no longer reaches it, since a cascade follows only the current generation's children.
    */
   earlierGeneration?: boolean;
 }
@@ -43,6 +43,8 @@ interface Frame {
   gen: number;
   gens: number;
   out: Expected[];
+  /** What this instance spawned as its children, with the generation that spawned each. */
+  spawned: { e: Expected; gen: number }[];
   /** Only for a root: the client operation at each gate. */
   gateOps?: ReadonlyMap<number, GateOp>;
 }
@@ -66,16 +68,28 @@ export function predictRoot(rootId: string, program: Program, gateOps: ReadonlyM
 
 function evalInstance(
   program: Program,
-  info: { id?: string; origin: string; kind: Expected['kind']; parent?: string; held?: boolean; earlierGeneration?: boolean },
+  info: { id?: string; origin: string; kind: Expected['kind']; parent?: string; held?: boolean },
   out: Expected[],
   gateOps?: ReadonlyMap<number, GateOp>,
 ): Expected {
-  const me: Expected = { origin: info.origin, id: info.id, kind: info.kind, parent: info.parent, status: 'COMPLETED', earlierGeneration: info.earlierGeneration };
+  const me: Expected = { origin: info.origin, id: info.id, kind: info.kind, parent: info.parent, status: 'COMPLETED' };
   out.push(me);
+  const spawned: { e: Expected; gen: number }[] = [];
+  let finalGen = 0;
+  const result = runGenerations(program, info, me, (gen) => {
+    finalGen = gen;
+    return { id: info.id, origin: info.origin, gen, gens: program.generations.length, out, spawned, gateOps };
+  });
+  // A cascade follows only the children of the generation the instance ended in.
+  for (const s of spawned) if (s.gen < finalGen) s.e.earlierGeneration = true;
+  return result;
+}
+
+function runGenerations(program: Program, info: { id?: string; held?: boolean }, me: Expected, frameOf: (gen: number) => Frame): Expected {
   const acc: unknown[][] = [];
   const gens = program.generations.length;
   for (let gen = 0; gen < gens; gen++) {
-    const frame: Frame = { id: info.id, origin: info.origin, gen, gens, out, gateOps };
+    const frame = frameOf(gen);
     const results: unknown[] = [];
     try {
       if (info.held && gen === 0) {
@@ -109,12 +123,13 @@ function fail(me: Expected, markers: string[]): Expected {
 
 function evalRelease(program: Program, frame: Frame): Outcome {
   if (!program.hold) return { ok: true, value: 'released' };
-  const child = evalInstance(
-    program.hold,
-    { id: frame.id && holdId(frame.id), origin: `${frame.origin}/h`, kind: 'hold', parent: frame.origin, held: true, earlierGeneration: frame.gens > 1 },
-    frame.out,
-  );
+  const child = spawn(frame, evalInstance(program.hold, { id: frame.id && holdId(frame.id), origin: `${frame.origin}/h`, kind: 'hold', parent: frame.origin, held: true }, frame.out));
   return childOutcome(child, false);
+}
+
+function spawn(frame: Frame, e: Expected): Expected {
+  frame.spawned.push({ e, gen: frame.gen });
+  return e;
 }
 
 function childOutcome(child: Expected, caught: boolean): Outcome {
@@ -134,7 +149,6 @@ function evalSteps(steps: Step[], path: string, frame: Frame): Outcome {
 
 function evalStep(step: Step, path: string, frame: Frame): Outcome {
   const { gen } = frame;
-  const earlierGeneration = gen < frame.gens - 1;
   switch (step.k) {
     case 'activity':
       if (step.failures < step.maxAttempts) return { ok: true, value: step.value * 3 + 1 };
@@ -157,7 +171,7 @@ function evalStep(step: Step, path: string, frame: Frame): Outcome {
     case 'child': {
       if (step.idMode === 'taken' || step.idMode === 'self') return step.catch ? { ok: true, value: 'child-failed' } : { ok: false, markers: ['already exists'] };
       const id = step.idMode === 'explicit' && frame.id ? spawnId(frame.id, 'c', gen, path) : undefined;
-      const child = evalInstance(step.program, { id, origin: `${frame.origin}/${gen}.${path}c`, kind: 'child', parent: frame.origin, earlierGeneration }, frame.out);
+      const child = spawn(frame, evalInstance(step.program, { id, origin: `${frame.origin}/${gen}.${path}c`, kind: 'child', parent: frame.origin }, frame.out));
       return childOutcome(child, step.catch);
     }
     case 'detached': {
@@ -176,42 +190,45 @@ function evalStep(step: Step, path: string, frame: Frame): Outcome {
 function evalGate(step: Extract<Step, { k: 'gate' }>, frame: Frame): Outcome {
   const op = frame.gateOps?.get(step.n) ?? { op: 'pass' };
   const parentOrigin = frame.origin;
-  const holdInfo = { id: frame.id && holdId(frame.id, step.n), origin: `${parentOrigin}/g${step.n}`, kind: 'hold' as const, parent: parentOrigin, held: true, earlierGeneration: frame.gens > 1 };
+  const holdInfo = { id: frame.id && holdId(frame.id, step.n), origin: `${parentOrigin}/g${step.n}`, kind: 'hold' as const, parent: parentOrigin, held: true };
   if (op.op === 'terminate') {
     if (step.hold) {
-      if (op.recursive) terminateTree(step.hold, holdInfo, frame, terminateOutput(frame.id!, step.n), false);
-      else evalInstance(step.hold, holdInfo, frame.out);
+      if (op.recursive) spawn(frame, terminateTree(step.hold, holdInfo, frame.out, terminateOutput(frame.id!, step.n), false));
+      else spawn(frame, evalInstance(step.hold, holdInfo, frame.out));
     }
     throw new Terminated(step.n);
   }
   if (!step.hold) return { ok: true, value: 'g' };
-  const held = evalInstance(step.hold, holdInfo, frame.out);
+  const held = spawn(frame, evalInstance(step.hold, holdInfo, frame.out));
   const r = childOutcome(held, false);
   return r.ok ? { ok: true, value: { g: r.value } } : r;
 }
 
 /** A held child terminated by a recursive terminate, and its held descendants (which it may not have started). */
-function terminateTree(program: Program, info: { id?: string; origin: string; parent: string; earlierGeneration: boolean }, frame: Frame, output: string, optional: boolean): void {
-  frame.out.push({ origin: info.origin, id: info.id, kind: 'hold', parent: info.parent, status: 'TERMINATED', output, optional, earlierGeneration: info.earlierGeneration });
-  if (program.hold) {
-    const next = { id: info.id && holdId(info.id), origin: `${info.origin}/h`, parent: info.origin, earlierGeneration: info.earlierGeneration };
-    terminateTree(program.hold, next, frame, output, true);
-  }
+function terminateTree(program: Program, info: { id?: string; origin: string; parent: string }, out: Expected[], output: string, optional: boolean): Expected {
+  // Terminated while waiting for its release, in its first generation: its held child is a current one.
+  const me: Expected = { origin: info.origin, id: info.id, kind: 'hold', parent: info.parent, status: 'TERMINATED', output, optional };
+  out.push(me);
+  if (program.hold) terminateTree(program.hold, { id: info.id && holdId(info.id), origin: `${info.origin}/h`, parent: info.origin }, out, output, true);
+  return me;
 }
 
-/** Origins removed by purging `origin` (recursively: its engine-made children too); `maybe` are unspecified. */
+/**
+ * Origins removed by purging `origin`: with `recursive`, also its children of its current generation, theirs,
+ * and so on (never a detached spawn, never a child of an earlier generation). `maybe` holds none today; it is
+ * where a rule the engine leaves open would go.
+ */
 export function purgeSet(all: readonly Expected[], origin: string, recursive: boolean): { sure: Set<string>; maybe: Set<string> } {
   const sure = new Set<string>([origin]);
   const maybe = new Set<string>();
   if (!recursive) return { sure, maybe };
-  const visit = (parent: string, uncertain: boolean) => {
+  const visit = (parent: string) => {
     for (const e of all) {
-      if (e.parent !== parent || e.kind === 'detached') continue;
-      const u = uncertain || !!e.earlierGeneration;
-      (u ? maybe : sure).add(e.origin);
-      visit(e.origin, u);
+      if (e.parent !== parent || e.kind === 'detached' || e.earlierGeneration || sure.has(e.origin)) continue;
+      sure.add(e.origin);
+      visit(e.origin);
     }
   };
-  visit(origin, false);
+  visit(origin);
   return { sure, maybe };
 }

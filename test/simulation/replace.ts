@@ -35,8 +35,8 @@ export async function replaceRoots(run: ReplaceRun, tracked: Map<string, Tracked
     problems.push(...outcomeProblems(predicted.root, m, undefined).map((p) => `after replaceTerminal: ${p}`));
     problems.push(...historyProblems(id, await run.backend.getWorkflowHistory(id), m).map((p) => `after replaceTerminal: ${p}`));
     tracked.set(id, { expected: predicted.root, id });
-    // The old instance's children keep their parent link to the ID; whether a purge of the new one reaches them
-    // is not specified.
+    // The old instance's children name the old execution as their parent: a cascade from the new one never
+    // reaches them.
     for (const t of tracked.values()) if (t.expected.parent === id) t.expected.earlierGeneration = true;
   }
   return problems;
