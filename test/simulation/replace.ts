@@ -6,7 +6,7 @@ import type { EndOps } from './arbitraries.js';
 import { historyProblems, outcomeProblems } from './checks.js';
 import { SIM_WORKFLOW } from './interpreter.js';
 import { predictRoot } from './model.js';
-import { settle, simInput } from './scenario.js';
+import { settle, simInput } from './settle.js';
 import type { Tracked } from './verify.js';
 import type { WorkerPool } from './worker-pool.js';
 

@@ -7,17 +7,17 @@ import { Client } from '../../src/runtime/client.js';
 import type { Scenario } from './arbitraries.js';
 import { listAll } from './checks.js';
 import { driveRoot, raiseUpFront, sleep, StuckError } from './driver.js';
+import { SENTINEL, settle, simInput } from './settle.js';
 import type { Features } from './features.js';
 import { openHub, type BackendKind } from './hubs.js';
 import { SIM_WORKFLOW } from './interpreter.js';
 import { predictRoot, type Expected, type GateOp } from './model.js';
-import type { Program, SimInput } from './program.js';
+import type { Program } from './program.js';
 import { purgeAroundLiveChildren, purgeNonTerminalFilter, runPurges } from './purge-checks.js';
 import { replaceRoots } from './replace.js';
 import { verifyHub } from './verify.js';
 import { WorkerPool } from './worker-pool.js';
 
-export const SENTINEL = 'sentinel';
 const SENTINEL_PROGRAM: Program = { generations: [[{ k: 'gate', n: 0 }]] };
 
 export interface RunOptions {
@@ -108,35 +108,6 @@ async function runPhases(scenario: Scenario, f: Features, run: Run): Promise<num
   problems.push(...(await runPurges(client, backend, verified.tracked, rootIds, scenario.end)));
   problems.push(...(await finalListing(backend, verified.tracked, scenario.end.pageSize)));
   return verified.instances.length;
-}
-
-export function simInput(program: Program, origin: string): SimInput {
-  return { program, origin, gen: 0, acc: [], sentinel: SENTINEL };
-}
-
-/** Waits until nothing is live except the excluded instances (and their held descendants), or reports what is stuck. */
-export async function settle(run: Pick<Run, 'backend' | 'pool' | 'deadline'>, excluded: string[]): Promise<void> {
-  const isExcluded = (id: string) => excluded.some((x) => id === x || id.startsWith(`${x}~h`));
-  for (let drained = false; ; ) {
-    const live = (await run.backend.listWorkflows({ statuses: ['PENDING', 'RUNNING', 'SUSPENDED'], pageSize: 1000 })).instances.filter((m) => !isExcluded(m.instanceId));
-    if (live.length === 0) {
-      if (drained) return;
-      // Late duplicates are part of the run: deliver them, then settle again.
-      await run.pool.drainLateDeliveries();
-      drained = true;
-      continue;
-    }
-    if (Date.now() > run.deadline) {
-      const lines = await Promise.all(
-        live.slice(0, 8).map(async (m) => {
-          const tail = (await run.backend.getWorkflowHistory(m.instanceId)).slice(-6).map((e) => `${e.type}#${e.eventId}`);
-          return `  ${m.instanceId} ${m.runtimeStatus}: ... ${tail.join(', ')}`;
-        }),
-      );
-      throw new StuckError(`stuck: ${live.length} instance(s) still live at the deadline:\n${lines.join('\n')}`);
-    }
-    await sleep(10);
-  }
 }
 
 async function finalListing(backend: Backend, tracked: Map<string, { id: string }>, pageSize: number): Promise<string[]> {
