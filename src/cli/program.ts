@@ -14,6 +14,7 @@ import { registerPurge } from './commands/purge.js';
 import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerCheckReplay } from './commands/check-replay.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,6 +25,7 @@ Examples:
   $ durabletask serve --port 4001
   $ durabletask export --status RUNNING > open.jsonl
   $ durabletask check-replay --workflows ./dist/app-workflows.js
+  $ durabletask dashboard --port 8233
   $ durabletask --db postgres://postgres@localhost/app --schema durabletask list
 
 Exit codes: 0 ok, 1 other error, 2 bad usage or input, 3 instance not found,
@@ -59,6 +61,7 @@ export function createProgram(): Command {
   registerServe(program);
   registerExport(program);
   registerCheckReplay(program);
+  registerDashboard(program, packageVersion);
   return program;
 }
 

@@ -19,15 +19,17 @@ import type {
   OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
-import { listInstances } from './list-instances.js';
+import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
 
 export interface MemoryBackendOptions {
@@ -88,6 +90,7 @@ export class MemoryBackend implements Backend {
       lockedUntil: new Date(inst.lockedUntil),
       newEvents: batch.map((entry) => copyData(entry.event)),
       historyLength: inst.history.length,
+      executionId: inst.record.executionId,
       retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
     };
   }
@@ -98,7 +101,7 @@ export class MemoryBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     const inst = this.heldInstance(item);
@@ -203,6 +206,10 @@ export class MemoryBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
     return copyData(listInstances(records, query));
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return countInstances(Array.from(this.instances.values(), (inst) => inst.record), query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {

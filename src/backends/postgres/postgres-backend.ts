@@ -15,15 +15,17 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
-import { addEvent, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
+import { addEvent, countInstances, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
 import { assertCurrentVersion, migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
@@ -156,7 +158,7 @@ export class PostgresBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
@@ -213,6 +215,11 @@ export class PostgresBackend implements Backend {
     return listInstances(this.pool, this.tables, query);
   }
 
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    this.assertOpen();
+    return countInstances(this.pool, this.tables, query);
+  }
+
   async purgeWorkflow(instanceId: string): Promise<boolean> {
     this.assertOpen();
     return purgeInstance(this.pool, this.tables, instanceId);
@@ -241,7 +248,7 @@ export class PostgresBackend implements Backend {
     this.notifier?.publish(signal);
   }
 
-  private signalTurn(item: WorkflowWorkItem, result: WorkflowTurnResult, leasedTasks: number): void {
+  private signalTurn(item: WorkflowWorkItem, result: TurnResult, leasedTasks: number): void {
     const before = (item.handle as WorkflowHandle | undefined)?.status;
     const after = result.instance?.runtimeStatus;
     if (after && after !== before) this.signal({ kind: 'statusChanged', instanceId: item.instanceId, runtimeStatus: after });

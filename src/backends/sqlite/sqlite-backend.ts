@@ -13,8 +13,10 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -27,7 +29,7 @@ import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
-import { listInstances, readHistory, readMetadata } from './queries.js';
+import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
@@ -192,7 +194,7 @@ export class SqliteBackend implements Backend {
 
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));
@@ -235,6 +237,10 @@ export class SqliteBackend implements Backend {
 
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.read((sql) => listInstances(sql, query));
+  }
+
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.read((sql) => countInstances(sql, query));
   }
 
   purgeWorkflow(instanceId: string): Promise<boolean> {
