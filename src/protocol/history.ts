@@ -5,6 +5,7 @@ import type {
   FailureDetails,
   ParentInstanceInfo,
   Payload,
+  SourceLocation,
   TaskRouter,
   TraceContext,
   WorkflowInstanceRef,
@@ -57,6 +58,8 @@ export interface TaskScheduledEvent extends EventBase {
   input?: Payload;
   parentTraceContext?: TraceContext;
   taskExecutionId: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface TaskCompletedEvent extends EventBase {
@@ -81,6 +84,8 @@ export interface ChildWorkflowInstanceCreatedEvent extends EventBase {
   input?: Payload;
   parentTraceContext?: TraceContext;
   retryParentInstanceId?: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface ChildWorkflowInstanceCompletedEvent extends EventBase {
@@ -100,6 +105,8 @@ export interface TimerCreatedEvent extends EventBase {
   fireAt: Date;
   name?: string;
   origin?: TimerOrigin;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface TimerFiredEvent extends EventBase {
@@ -122,6 +129,8 @@ export interface EventSentEvent extends EventBase {
   instanceId: string;
   name: string;
   input?: Payload;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface EventRaisedEvent extends EventBase {
@@ -156,6 +165,8 @@ export interface ExecutionStalledEvent extends EventBase {
 export interface DetachedWorkflowInstanceCreatedEvent extends EventBase {
   type: 'detachedWorkflowInstanceCreated';
   instanceId: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export type HistoryEvent =

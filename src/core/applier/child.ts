@@ -3,6 +3,7 @@
 import type { CreateChildWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { defaultChildInstanceId } from '../ids.js';
+import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateChildWorkflow(turn: Turn, action: CreateChildWorkflowAction): void {
@@ -10,16 +11,19 @@ export function applyCreateChildWorkflow(turn: Turn, action: CreateChildWorkflow
   const childId = action.instanceId || defaultChildInstanceId(state.instanceId, action.id);
   record(
     turn,
-    newEvent('childWorkflowInstanceCreated', ctx.now, {
-      eventId: action.id,
-      instanceId: childId,
-      name: action.name,
-      version: action.version,
-      input: action.input,
-      parentTraceContext: ctx.traceContext,
-      retryParentInstanceId: action.retryParentInstanceId,
-      router: action.router,
-    }),
+    withSource(
+      newEvent('childWorkflowInstanceCreated', ctx.now, {
+        eventId: action.id,
+        instanceId: childId,
+        name: action.name,
+        version: action.version,
+        input: action.input,
+        parentTraceContext: ctx.traceContext,
+        retryParentInstanceId: action.retryParentInstanceId,
+        router: action.router,
+      }),
+      action,
+    ),
   );
   const caller = state.startEvent;
   turn.out.messages.push({
