@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import type { Backend } from '../../backends/backend.js';
 import type { Logger } from '../../runtime/logger.js';
 import { CliError, EXIT_OTHER } from '../exit-codes.js';
-import { openBackend } from '../open-backend.js';
+import { existsSync, rmSync } from 'node:fs';
+import { isPostgresUrl, openBackend } from '../open-backend.js';
 import { globalsOf, parsePort, print, untilSignal } from '../parse.js';
 
 const EXAMPLES = `
@@ -28,7 +29,10 @@ export function registerServe(program: Command): void {
     .option('--dashboard-port <port>', 'also serve the web dashboard on this port (same host)', parsePort)
     .addHelpText('after', EXAMPLES)
     .action(async (options: { port: number; host: string; dashboardPort?: number }, command: Command) => {
-      const backend = await openBackend(globalsOf(command), { create: true });
+      const globals = globalsOf(command);
+      // A serve that cannot start must leave no new task hub file behind.
+      const newFile = !isPostgresUrl(globals.db) && !existsSync(globals.db);
+      const backend = await openBackend(globals, { create: true });
       let sidecar: Sidecar;
       try {
         // Loaded here so the other commands neither pay for nor depend on the gRPC stack (or pino).
@@ -39,6 +43,7 @@ export function registerServe(program: Command): void {
         sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger });
       } catch (error) {
         await backend.close();
+        if (newFile) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
         // e.g. the port is taken: an expected failure, reported in one line
         const message = error instanceof Error ? error.message : String(error);
         throw new CliError(EXIT_OTHER, `cannot serve on ${options.host}:${options.port}: ${message}`, { cause: error });
