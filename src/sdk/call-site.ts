@@ -3,7 +3,6 @@
 // only on a worker that asked for it.
 import type { SourceLocation } from '../protocol/common.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any ctx method is a cut point
 export function callSite(method: Function): SourceLocation | undefined {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;

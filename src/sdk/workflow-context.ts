@@ -212,7 +212,6 @@ export class ReplayWorkflowContext implements WorkflowContext {
   }
 
   /** `{ source }` for a new call on a worker that records them; nothing while replaying (history has it). */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a ctx method, the stack's cut point
   private sourceOf(method: Function): { source?: SourceLocation } {
     if (!this.options.recordSourceLocations || this.x.isReplaying) return {};
     const source = callSite(method);
