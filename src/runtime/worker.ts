@@ -37,6 +37,12 @@ export interface WorkerOptions {
   cacheSize?: number;
   /** @default 4 MiB */
   maxPayloadBytes?: number;
+  /**
+   * Record on each scheduled event the file and line of the workflow code that made the call (shown by the
+   * dashboard's timeline). Taken once, when the call is first scheduled; it costs one stack frame per call.
+   * @default false
+   */
+  recordSourceLocations?: boolean;
   logger?: Logger;
   /** Where "now" comes from for turns and activity results; tests pass a virtual one. @default the real clock */
   clock?: Clock;
@@ -65,6 +71,7 @@ export class Worker {
       maxPollMs: options.maxPollMs ?? 250,
       cacheSize: options.cacheSize ?? 10_000,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      recordSourceLocations: options.recordSourceLocations ?? false,
     };
     this.cache = new ExecutionCache(this.options.cacheSize);
     register(options.workflows, (fn, name) => this.registry.addWorkflow(fn, name));
@@ -118,6 +125,7 @@ export class Worker {
     const workflows = new WorkflowProcessor({
       ...common,
       cache: this.cache,
+      recordSourceLocations: options.recordSourceLocations,
       onDueLater: (at) => workflowWake.notifyAt(at),
       activityHandoff: { lease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
     });

@@ -22,6 +22,7 @@ export interface WorkflowProcessorOptions {
   logger: Logger;
   maxPayloadBytes: number;
   clock: Clock;
+  recordSourceLocations?: boolean;
   /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
   activityHandoff?: Handoff<ActivityWorkItem, LockOptions>;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
@@ -112,13 +113,13 @@ export class WorkflowProcessor {
   }
 
   private newExecution(instanceId: string): ReplayExecution {
-    const { registry, maxPayloadBytes } = this.o;
+    const { registry, maxPayloadBytes, recordSourceLocations } = this.o;
     return new ReplayExecution({
       instanceId,
       maxPayloadBytes,
       run: async (execution, start) => {
         const workflow = registry.getWorkflow(start.name);
-        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes });
+        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes, recordSourceLocations });
         return workflow(ctx, decodePayload(start.input));
       },
     });
