@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { ActivityWorkItem, Backend, LockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backends/backend.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
-import { stateFromHistory } from '../core/runtime-state.js';
+import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
+import { NOT_SERVED_DELAY_MS } from './activity-processor.js';
 import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
@@ -51,6 +52,13 @@ export class WorkflowProcessor {
         past = item.historyLength === 0 ? [] : await backend.getWorkflowHistory(item.instanceId);
         state = stateFromHistory(item.instanceId, past);
       }
+      if (!this.serves(state, item)) {
+        // Registrations changed under the lock (a worker locks only the names it registered): the instance
+        // waits for a worker that has its workflow; it never fails for a deploy.
+        logger.warn({ instanceId: item.instanceId }, 'workflow not registered here; handing the work item back');
+        await backend.abandonWorkflowWorkItem(item, { delayMs: NOT_SERVED_DELAY_MS });
+        return;
+      }
       const executeTurn = async (request: TurnRequest): Promise<TurnResponse> => {
         if (!execution || request.freshGeneration) {
           execution = this.newExecution(item.instanceId);
@@ -82,6 +90,12 @@ export class WorkflowProcessor {
         logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
       });
     }
+  }
+
+  /** Whether this worker has the instance's workflow (a work item of events only for a finished or unknown one counts). */
+  private serves(state: RuntimeState, item: WorkflowWorkItem): boolean {
+    const start = state.startEvent ?? item.newEvents.find((e) => e.type === 'executionStarted');
+    return !start || this.o.registry.hasWorkflow(start.name);
   }
 
   /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
