@@ -6,6 +6,7 @@ import { openBackend } from '../targets.js';
 import type { MemoryChildArgs } from './memory.js';
 import { errorNote } from './scenario.js';
 import { allActivities, allWorkflows, waiter } from './workflows.js';
+import type { Client } from '../../src/runtime/client.js';
 
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
@@ -51,7 +52,7 @@ async function main(args: MemoryChildArgs): Promise<ScenarioRow[]> {
   }
 }
 
-async function waitUntilNonePending(client: import('../../src/runtime/client.js').Client): Promise<void> {
+async function waitUntilNonePending(client: Client): Promise<void> {
   const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     const page = await client.listWorkflows({ statuses: ['PENDING'], pageSize: 1 });

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { progress } from '../engine.js';
 import type { ScenarioRow } from '../result.js';
 import type { Scenario } from './scenario.js';
+import type { StoreSpec } from '../targets.js';
 
 export interface MemoryChildArgs {
-  spec: import('../targets.js').StoreSpec;
+  spec: StoreSpec;
   count: number;
   cacheSize: number;
 }

@@ -3,7 +3,7 @@
 // to open is reported as a database problem (exit 5) naming the database, never as a stack trace.
 import type { Backend } from '../backends/backend.js';
 import type { Client } from '../runtime/client.js';
-import { CliError, EXIT_DATABASE } from './exit-codes.js';
+import { CliError, EXIT_DATABASE, EXIT_USAGE } from './exit-codes.js';
 
 export const DEFAULT_DB = './durabletask.sqlite';
 
@@ -40,7 +40,9 @@ export async function createBackend(options: GlobalOptions, open: OpenOptions = 
     // One-shot commands need no LISTEN connection and few pooled ones.
     return new PostgresBackend({ connectionString: options.db, schema: options.schema, poolSize: open.create ? 10 : 2, notify: open.create ?? false });
   }
-  if (options.schema !== undefined) throw new CliError(2, '--schema only applies to a PostgreSQL --db URL');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(options.db);
+  if (scheme) throw new CliError(EXIT_USAGE, `unsupported database scheme '${scheme[1]}:' in --db; give a SQLite file path or a postgres:// URL`);
+  if (options.schema !== undefined) throw new CliError(EXIT_USAGE, '--schema only applies to a PostgreSQL --db URL');
   const { SqliteBackend } = await import('../backends/sqlite/sqlite-backend.js');
   return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false) });
 }

@@ -7,6 +7,7 @@ import { create } from '@bufbuild/protobuf';
 import { EmptySchema } from '@bufbuild/protobuf/wkt';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { Backend } from '../backends/backend.js';
+import { validateInstanceId } from '../core/instance-id.js';
 import { newEvent } from '../protocol/history.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
 import { optionalRouterFromWire, traceContextFromWire } from '../protocol/wire/common-wire.js';
@@ -43,14 +44,14 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
   const instanceResponse = (meta: WorkflowMetadata | undefined, request: GetInstanceRequest): GetInstanceResponse =>
     create(GetInstanceResponseSchema, meta ? { exists: true, workflowState: stateToWire(meta, request.getInputsAndOutputs) } : { exists: false });
   const waitRpc = (what: 'start' | 'completion') => async (request: GetInstanceRequest, call: ServerUnaryCall<GetInstanceRequest, GetInstanceResponse>) => {
-    const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
+    const instanceId = validateInstanceId(request.instanceId);
     await waitUntil(client, instanceId, what, call);
     return instanceResponse(await backend.getWorkflowMetadata(instanceId), request);
   };
   return {
     hello: unary(logger, 'Hello', async () => create(EmptySchema)),
     startInstance: unary(logger, 'StartInstance', async (request) => {
-      const instanceId = request.instanceId === '' ? randomUUID() : request.instanceId;
+      const instanceId = request.instanceId === '' ? randomUUID() : validateInstanceId(request.instanceId);
       const event = newEvent('executionStarted', new Date(), {
         name: requireNonEmpty(request.name, 'name'),
         version: request.version,
@@ -65,28 +66,28 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
       return create(CreateInstanceResponseSchema, { instanceId });
     }),
     getInstance: unary(logger, 'GetInstance', async (request) =>
-      instanceResponse(await backend.getWorkflowMetadata(requireNonEmpty(request.instanceId, 'instanceId')), request),
+      instanceResponse(await backend.getWorkflowMetadata(validateInstanceId(request.instanceId)), request),
     ),
     waitForInstanceStart: unary(logger, 'WaitForInstanceStart', waitRpc('start')),
     waitForInstanceCompletion: unary(logger, 'WaitForInstanceCompletion', waitRpc('completion')),
     raiseEvent: unary(logger, 'RaiseEvent', async (request) => {
-      const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
+      const instanceId = validateInstanceId(request.instanceId);
       const name = requireNonEmpty(request.name, 'name');
       await backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name, input: request.input }));
       return create(RaiseEventResponseSchema);
     }),
     terminateInstance: unary(logger, 'TerminateInstance', async (request) => {
-      const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
+      const instanceId = validateInstanceId(request.instanceId);
       await backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input: request.output, recurse: request.recursive }));
       return create(TerminateResponseSchema);
     }),
     suspendInstance: unary(logger, 'SuspendInstance', async (request) => {
-      const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
+      const instanceId = validateInstanceId(request.instanceId);
       await backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: request.reason }));
       return create(SuspendResponseSchema);
     }),
     resumeInstance: unary(logger, 'ResumeInstance', async (request) => {
-      const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
+      const instanceId = validateInstanceId(request.instanceId);
       await backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: request.reason }));
       return create(ResumeResponseSchema);
     }),
@@ -95,7 +96,7 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
       const target = request.request;
       let count: number;
       if (target.case === 'instanceId') {
-        count = await client.purgeWorkflow(requireNonEmpty(target.value, 'instanceId'), { recursive });
+        count = await client.purgeWorkflow(validateInstanceId(target.value), { recursive });
       } else if (target.case === 'purgeInstanceFilter') {
         const f = target.value;
         count = await client.purgeWorkflows(

@@ -1,6 +1,7 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
 import { randomUUID } from 'node:crypto';
 import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import { validateInstanceId } from '../core/instance-id.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
@@ -15,7 +16,7 @@ type StatusListener = (status?: RuntimeStatus) => void;
 
 export interface ScheduleOptions<I> {
   input?: I;
-  /** @default a random UUID */
+  /** Non-empty, well-formed Unicode, no NUL, at most MAX_INSTANCE_ID_LENGTH (512) characters. @default a random UUID */
   instanceId?: string;
   /** The instance stays PENDING until then. */
   startAt?: Date;
@@ -49,9 +50,7 @@ export class Client {
 
   async scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: ScheduleOptions<I> = {}): Promise<string> {
     const name = refName(workflow, 'workflow');
-    if (options.instanceId !== undefined && (typeof options.instanceId !== 'string' || options.instanceId === '')) {
-      throw new InvalidArgumentError('instanceId', 'must be a non-empty string');
-    }
+    if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
     if (options.startAt !== undefined && !(options.startAt instanceof Date && !Number.isNaN(options.startAt.getTime()))) {
       throw new InvalidArgumentError('startAt', 'must be a valid Date');
     }
@@ -69,6 +68,7 @@ export class Client {
 
   /** The instance's state, or undefined when it does not exist. */
   async getWorkflowState(instanceId: string, options: { includePayloads?: boolean } = {}): Promise<WorkflowState | undefined> {
+    validateInstanceId(instanceId);
     const metadata = await this.backend.getWorkflowMetadata(instanceId);
     return metadata && toWorkflowState(metadata, options.includePayloads ?? true);
   }
@@ -84,16 +84,19 @@ export class Client {
   }
 
   async raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<void> {
+    validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const input = encodePayload(data, `data of event '${eventName}'`, this.maxPayloadBytes);
     await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name: eventName, input }));
   }
 
   async suspendWorkflow(instanceId: string, reason?: string): Promise<void> {
+    validateInstanceId(instanceId);
     await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: encodePayload(reason, 'reason') }));
   }
 
   async resumeWorkflow(instanceId: string, reason?: string): Promise<void> {
+    validateInstanceId(instanceId);
     await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: encodePayload(reason, 'reason') }));
   }
 
@@ -102,6 +105,7 @@ export class Client {
    * started are never affected. Returns once the termination is queued.
    */
   async terminateWorkflow(instanceId: string, options: { output?: unknown; recursive?: boolean } = {}): Promise<void> {
+    validateInstanceId(instanceId);
     const input = encodePayload(options.output, 'output', this.maxPayloadBytes);
     await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input, recurse: options.recursive ?? true }));
   }
@@ -111,6 +115,7 @@ export class Client {
    * (missing ones are skipped). Refuses an instance that is still running. Returns how many were deleted.
    */
   async purgeWorkflow(instanceId: string, options: { recursive?: boolean } = {}): Promise<number> {
+    validateInstanceId(instanceId);
     const metadata = await this.backend.getWorkflowMetadata(instanceId);
     if (!metadata) return 0;
     let count = 0;
@@ -140,6 +145,7 @@ export class Client {
   }
 
   async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {
+    validateInstanceId(instanceId);
     if (!(await this.backend.getWorkflowMetadata(instanceId))) throw new WorkflowNotFoundError(instanceId);
     return this.backend.getWorkflowHistory(instanceId);
   }
@@ -152,6 +158,7 @@ export class Client {
   }
 
   private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
+    validateInstanceId(instanceId);
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     // A signal that names a status not awaited costs no read.

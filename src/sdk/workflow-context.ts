@@ -4,6 +4,7 @@ import type { Payload } from '../protocol/common.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
+import { validateInstanceId } from '../core/instance-id.js';
 import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
 import { encodePayload } from '../core/payload.js';
 import type { Registry } from './registry.js';
@@ -110,11 +111,13 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const name = this.options.registry.nameOf(workflow, 'workflow');
     const payload = this.encode(input, `input of child workflow '${name}'`);
     if (options.instanceId === '') throw new InvalidArgumentError('instanceId', 'must not be empty; omit it for a generated ID');
+    if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
     if (options.retry) validateRetryPolicy(options.retry);
     let firstId: string | undefined;
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
-      const instanceId = options.instanceId ?? defaultChildInstanceId(this.instanceId, id);
+      // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
+      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
       return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
@@ -159,13 +162,11 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.instanceId === '') {
       throw new InvalidArgumentError('instanceId', 'scheduleNewWorkflow was passed an empty instance ID; omit it to use the default ID');
     }
-    if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
-      throw new InvalidArgumentError('instanceId', `must be a string, got ${typeof options.instanceId}`);
-    }
+    if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
     const startAt = options.startAt === undefined ? undefined : this.fireTime(options.startAt, 'startAt');
     const input = this.encode(options.input, `input of workflow '${name}'`);
     const tags = options.tags === undefined ? undefined : validTags(options.tags);
-    const instanceId = options.instanceId ?? defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex());
+    const instanceId = options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex()), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
     this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
     return instanceId;
@@ -173,7 +174,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
 
   sendEvent(instanceId: string, eventName: string, data?: unknown): void {
     this.x.assertInTurn('sendEvent');
-    if (!instanceId) throw new InvalidArgumentError('instanceId', 'is required');
+    validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const payload = this.encode(data, `data of event '${eventName}'`);
     this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload });

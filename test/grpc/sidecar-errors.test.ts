@@ -52,6 +52,16 @@ describe('sidecar refuses bad input', { timeout: 30_000 }, () => {
     await refused(rpc.call('purgeInstances', create(PurgeInstancesRequestSchema, {})), status.INVALID_ARGUMENT, /instanceId or purgeInstanceFilter/);
   });
 
+  it('a malformed instance ID (NUL, over the length limit) is INVALID_ARGUMENT naming instanceId, on every client RPC', async () => {
+    const nul = 'a\u0000b';
+    const long = 'x'.repeat(513);
+    await refused(rpc.call('startInstance', create(CreateInstanceRequestSchema, { instanceId: nul, name: 'W' })), status.INVALID_ARGUMENT, /instanceId: contains a NUL/);
+    await refused(rpc.call('startInstance', create(CreateInstanceRequestSchema, { instanceId: long, name: 'W' })), status.INVALID_ARGUMENT, /instanceId: is 513 characters long/);
+    await refused(rpc.call('raiseEvent', create(RaiseEventRequestSchema, { instanceId: nul, name: 'e' })), status.INVALID_ARGUMENT, /instanceId: contains a NUL/);
+    await refused(rpc.call('terminateInstance', create(TerminateRequestSchema, { instanceId: nul })), status.INVALID_ARGUMENT, /instanceId: contains a NUL/);
+    await refused(rpc.call('getInstance', create(GetInstanceRequestSchema, { instanceId: nul })), status.INVALID_ARGUMENT, /instanceId: contains a NUL/);
+  });
+
   it('an unknown instance is NOT_FOUND (GetInstance says exists=false, purge deletes 0)', async () => {
     await refused(rpc.call('raiseEvent', create(RaiseEventRequestSchema, { instanceId: 'nope', name: 'e' })), status.NOT_FOUND, /nope/);
     await refused(rpc.call('terminateInstance', create(TerminateRequestSchema, { instanceId: 'nope' })), status.NOT_FOUND, /nope/);

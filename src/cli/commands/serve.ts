@@ -4,8 +4,9 @@
 import type { Command } from 'commander';
 import type { Logger } from '../../runtime/logger.js';
 import { CliError, EXIT_OTHER } from '../exit-codes.js';
-import { openBackend } from '../open-backend.js';
-import { globalsOf, parsePositiveInt, print } from '../parse.js';
+import { existsSync, rmSync } from 'node:fs';
+import { isPostgresUrl, openBackend } from '../open-backend.js';
+import { globalsOf, parsePort, print } from '../parse.js';
 
 const EXAMPLES = `
 Examples:
@@ -25,7 +26,10 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .addHelpText('after', EXAMPLES)
     .action(async (options: { port: number; host: string }, command: Command) => {
-      const backend = await openBackend(globalsOf(command), { create: true });
+      const globals = globalsOf(command);
+      // A serve that cannot start must leave no new task hub file behind.
+      const newFile = !isPostgresUrl(globals.db) && !existsSync(globals.db);
+      const backend = await openBackend(globals, { create: true });
       let sidecar: Sidecar;
       try {
         // Loaded here so the other commands neither pay for nor depend on the gRPC stack (or pino).
@@ -36,6 +40,7 @@ export function registerServe(program: Command): void {
         sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger });
       } catch (error) {
         await backend.close();
+        if (newFile) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
         // e.g. the port is taken: an expected failure, reported in one line
         const message = error instanceof Error ? error.message : String(error);
         throw new CliError(EXIT_OTHER, `cannot serve on ${options.host}:${options.port}: ${message}`, { cause: error });
@@ -62,10 +67,6 @@ async function routeGrpcLogs(logger: Logger): Promise<void> {
   if (process.env['GRPC_VERBOSITY']) return;
   const grpc = await import('@grpc/grpc-js');
   grpc.setLogger({ error: (...args: unknown[]) => logger.debug({ source: 'grpc-js' }, args.map(String).join(' ')) });
-}
-
-function parsePort(value: string): number {
-  return value === '0' ? 0 : parsePositiveInt(value);
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
