@@ -12,6 +12,7 @@ import { registerResume } from './commands/resume.js';
 import { registerTerminate } from './commands/terminate.js';
 import { registerPurge } from './commands/purge.js';
 import { registerServe } from './commands/serve.js';
+import { registerWorkers } from './commands/workers.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,6 +21,7 @@ Examples:
   $ durabletask raise order-1234 approved '{"by": "alice"}'
   $ durabletask purge --status COMPLETED --before 2025-01-01
   $ durabletask serve --port 4001
+  $ durabletask workers
   $ durabletask --db postgres://postgres@localhost/app --schema durabletask list
 
 Exit codes: 0 ok, 1 other error, 2 bad usage or input, 3 instance not found,
@@ -52,6 +54,7 @@ export function createProgram(): Command {
   registerTerminate(program);
   registerPurge(program);
   registerServe(program);
+  registerWorkers(program);
   return program;
 }
 

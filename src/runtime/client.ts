@@ -1,6 +1,6 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
 import { randomUUID } from 'node:crypto';
-import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkerInfo, WorkflowQuery } from '../backends/backend.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
@@ -10,6 +10,7 @@ import { InvalidArgumentError, TimeoutError, WorkflowNotFoundError } from '../er
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
+import { LIVE_WORKER_MS, pendingActivityNames, waitingReason } from './waiting-reason.js';
 
 /** Told of a status change; the status is absent when the backend does not know it. */
 type StatusListener = (status?: RuntimeStatus) => void;
@@ -64,6 +65,23 @@ export class Client {
     });
     await this.backend.createWorkflowInstance(event, { reuse: options.reuse ?? 'error' });
     return instanceId;
+  }
+
+  /** The workers that announced themselves within `liveWithinMs` (what they serve, their last heartbeat). */
+  async listWorkers(options: { liveWithinMs?: number } = {}): Promise<WorkerInfo[]> {
+    return this.backend.listWorkers({ since: new Date(Date.now() - (options.liveWithinMs ?? LIVE_WORKER_MS)) });
+  }
+
+  /**
+   * Why the instance waits for a worker ("no worker has registered workflow 'X' in the last 60 s"), or
+   * undefined when live workers serve its workflow and pending activities (or it is not waiting at all).
+   */
+  async getWaitingReason(instanceId: string): Promise<string | undefined> {
+    const metadata = await this.backend.getWorkflowMetadata(instanceId);
+    if (!metadata) throw new WorkflowNotFoundError(instanceId);
+    const workers = await this.listWorkers();
+    const history = metadata.runtimeStatus === 'RUNNING' ? await this.backend.getWorkflowHistory(instanceId) : [];
+    return waitingReason(metadata, workers, pendingActivityNames(history));
   }
 
   /** The instance's state, or undefined when it does not exist. */
