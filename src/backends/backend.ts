@@ -1,10 +1,13 @@
 // The Backend interface: storage of instances, histories, inboxes and the activity queue.
 // Backends differ only in storage; every engine rule lives in core/. One conformance suite
 // (test/conformance/backend-suite.ts) runs against every implementation.
-import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent, TaskScheduledEvent, TimerFiredEvent } from '../protocol/history.js';
-import type { FailureDetails, Payload } from '../protocol/common.js';
+import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent, TaskScheduledEvent } from '../protocol/history.js';
+import type { TurnResult } from '../core/turn-result.js';
 import type { RuntimeStatus } from '../protocol/status.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
+
+// The turn's result is the core's output; backends take it from there.
+export type { InstanceUpdate, OutboundMessage, TimerMessage, TurnResult } from '../core/turn-result.js';
 
 /** A locked batch of an instance's visible inbox events. Exactly one per instance at a time. */
 export interface WorkflowWorkItem {
@@ -20,50 +23,6 @@ export interface WorkflowWorkItem {
   readonly retryCount: number;
   /** Backend bookkeeping (e.g. the inbox row ids locked); opaque to the runtime. */
   readonly handle?: unknown;
-}
-
-/** Fields of the instance row that a turn sets. */
-export interface InstanceUpdate {
-  runtimeStatus: RuntimeStatus;
-  name: string;
-  executionId: string;
-  /** Creation time from the ExecutionStarted event (changes on continue-as-new only by carrying it). */
-  createdAt: Date;
-  input?: Payload;
-  output?: Payload;
-  customStatus?: Payload;
-  failureDetails?: FailureDetails;
-  completedAt?: Date;
-  parentInstanceId?: string;
-  version?: string;
-  tags?: Record<string, string>;
-}
-
-export interface OutboundMessage {
-  targetInstanceId: string;
-  /** An ExecutionStarted creates the target instance (child or detached start) under core/delivery rules. */
-  event: HistoryEvent;
-  /** Invisible until then (a scheduled start); undefined means now. */
-  visibleAt?: Date;
-}
-
-export interface TimerMessage {
-  event: TimerFiredEvent;
-  visibleAt: Date;
-}
-
-/** Everything one turn writes, committed in one transaction by completeWorkflowWorkItem. */
-export interface WorkflowTurnResult {
-  /** Events appended to history, in order. With continuedAsNew they replace the whole history. */
-  newHistory: HistoryEvent[];
-  continuedAsNew: boolean;
-  /** The instance row after the turn; undefined when the turn only consumed its inbox (e.g. events to a finished instance). */
-  instance?: InstanceUpdate;
-  activityTasks: TaskScheduledEvent[];
-  timers: TimerMessage[];
-  messages: OutboundMessage[];
-  /** Warnings to record on the instance (shown by getWorkflowState and the CLI). */
-  warnings?: string[];
 }
 
 export interface ActivityWorkItem {
@@ -178,7 +137,7 @@ export interface Backend {
    */
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options?: { leaseActivities?: ActivityLeaseRequest },
   ): Promise<ActivityWorkItem[]>;
   /** Releases the lock; the batch becomes visible again after delayMs. Throws LeaseLostError on a lost lock. */

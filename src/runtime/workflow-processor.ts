@@ -1,7 +1,7 @@
 // Processes one workflow work item in-process: state and execution from the cache (or rebuilt from history),
 // one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
 import { randomUUID } from 'node:crypto';
-import type { ActivityWorkItem, Backend, LockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backends/backend.js';
+import type { ActivityWorkItem, Backend, LockOptions, TurnResult, WorkflowWorkItem } from '../backends/backend.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
 import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
@@ -99,7 +99,7 @@ export class WorkflowProcessor {
   }
 
   /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
-  private async commit(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+  private async commit(item: WorkflowWorkItem, result: TurnResult): Promise<void> {
     const { backend, activityHandoff: handoff } = this.o;
     await commitWithHandoff(
       handoff,

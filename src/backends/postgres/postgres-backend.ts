@@ -16,7 +16,7 @@ import type {
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
   WorkerInfo,
 } from '../backend.js';
@@ -151,7 +151,7 @@ export class PostgresBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
@@ -251,7 +251,7 @@ export class PostgresBackend implements Backend {
     this.notifier?.publish(signal);
   }
 
-  private signalTurn(item: WorkflowWorkItem, result: WorkflowTurnResult, leasedTasks: number): void {
+  private signalTurn(item: WorkflowWorkItem, result: TurnResult, leasedTasks: number): void {
     const before = (item.handle as WorkflowHandle | undefined)?.status;
     const after = result.instance?.runtimeStatus;
     if (after && after !== before) this.signal({ kind: 'statusChanged', instanceId: item.instanceId, runtimeStatus: after });

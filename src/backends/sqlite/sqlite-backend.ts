@@ -14,7 +14,7 @@ import type {
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
   WorkerInfo,
 } from '../backend.js';
@@ -188,7 +188,7 @@ export class SqliteBackend implements Backend {
 
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));

@@ -2,7 +2,7 @@
 // renewing that lock. The lock token lives on the instance row and on exactly the inbox rows locked,
 // so completion deletes exactly the batch that was delivered.
 import { randomUUID } from 'node:crypto';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, TurnResult, WorkflowWorkItem } from '../backend.js';
 import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js';
@@ -168,7 +168,7 @@ export function completeWorkflow(
   sql: Statements,
   tx: TxContext,
   item: WorkflowWorkItem,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   lease?: ActivityLeaseRequest,
 ): ActivityWorkItem[] {
   const id = item.instanceId;
@@ -226,7 +226,7 @@ function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskSche
 }
 
 /** Appends the turn's events as one row (after clearing the history on continue-as-new). */
-function appendHistory(sql: Statements, id: string, historyLength: number, result: WorkflowTurnResult): void {
+function appendHistory(sql: Statements, id: string, historyLength: number, result: TurnResult): void {
   if (result.continuedAsNew) sql.get('DELETE FROM history WHERE instance_id = ?').run(id);
   if (result.newHistory.length === 0) return;
   sql
@@ -242,7 +242,7 @@ function updateInstance(
   tx: TxContext,
   id: string,
   lockToken: string,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   historyLength: number,
 ): boolean {
   const u = result.instance;
