@@ -10,6 +10,7 @@ import { InvalidArgumentError, TimeoutError, WorkflowNotFoundError } from '../er
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
+import { restartWorkflow, rewindWorkflow } from './recovery.js';
 import { LIVE_WORKER_MS, pendingActivityNames, waitingReason } from './waiting-reason.js';
 
 /** Told of a status change; the status is absent when the backend does not know it. */
@@ -82,6 +83,26 @@ export class Client {
     const workers = await this.listWorkers();
     const history = metadata.runtimeStatus === 'RUNNING' ? await this.backend.getWorkflowHistory(instanceId) : [];
     return waitingReason(metadata, workers, pendingActivityNames(history));
+  }
+
+  /**
+   * Rewinds a FAILED instance to before its failures: failed activities and child workflows run again, what
+   * succeeded is kept (Microsoft RewindInstance). Throws FailedPreconditionError, changing nothing, when the
+   * instance is not FAILED.
+   */
+  async rewindWorkflow(instanceId: string, options: { reason?: string } = {}): Promise<void> {
+    validateInstanceId(instanceId);
+    await rewindWorkflow(this.backend, instanceId, options.reason);
+  }
+
+  /**
+   * Starts the instance's workflow again from its original input (Microsoft RestartInstance): under the same
+   * ID when it is finished, or as `newInstanceId`. Returns the ID of the instance that runs.
+   */
+  async restartWorkflow(instanceId: string, options: { newInstanceId?: string } = {}): Promise<string> {
+    validateInstanceId(instanceId);
+    if (options.newInstanceId !== undefined) validateInstanceId(options.newInstanceId, 'newInstanceId');
+    return restartWorkflow(this.backend, instanceId, options.newInstanceId);
   }
 
   /** The instance's state, or undefined when it does not exist. */

@@ -6,6 +6,7 @@ import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
 import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
 import { NOT_SERVED_DELAY_MS } from './activity-processor.js';
+import { completeRewind, rewindOf } from '../core/rewind.js';
 import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
@@ -52,6 +53,12 @@ export class WorkflowProcessor {
         past = item.historyLength === 0 ? [] : await backend.getWorkflowHistory(item.instanceId);
         state = stateFromHistory(item.instanceId, past);
       }
+      // A rewind replays the history without its failures, and the commit replaces the stored one with it.
+      const rewind = rewindOf(state, past, item.newEvents);
+      if (rewind) {
+        past = rewind.history;
+        state = stateFromHistory(item.instanceId, past);
+      }
       if (!this.serves(state, item)) {
         // Registrations changed under the lock (a worker locks only the names it registered): the instance
         // waits for a worker that has its workflow; it never fails for a deploy.
@@ -68,7 +75,9 @@ export class WorkflowProcessor {
         past = [];
         return response;
       };
-      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: randomUUID }, executeTurn);
+      const now = new Date();
+      const outcome = await runTurn(state, item.newEvents, { now, newId: randomUUID }, executeTurn);
+      if (rewind) completeRewind(rewind, outcome.result, outcome.state, now);
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
