@@ -13,6 +13,8 @@ import { registerTerminate } from './commands/terminate.js';
 import { registerPurge } from './commands/purge.js';
 import { registerServe } from './commands/serve.js';
 import { registerWorkers } from './commands/workers.js';
+import { registerStart } from './commands/start.js';
+import { registerRestart, registerRewind } from './commands/recover.js';
 
 const EXAMPLES = `
 Examples:
@@ -22,6 +24,9 @@ Examples:
   $ durabletask purge --status COMPLETED --before 2025-01-01
   $ durabletask serve --port 4001
   $ durabletask workers
+  $ durabletask start order --input '{"id": 42}'
+  $ durabletask rewind order-1234
+  $ durabletask restart --status FAILED --name order --dry-run
   $ durabletask --db postgres://postgres@localhost/app --schema durabletask list
 
 Exit codes: 0 ok, 1 other error, 2 bad usage or input, 3 instance not found,
@@ -55,6 +60,9 @@ export function createProgram(): Command {
   registerPurge(program);
   registerServe(program);
   registerWorkers(program);
+  registerStart(program);
+  registerRewind(program);
+  registerRestart(program);
   return program;
 }
 
