@@ -19,6 +19,12 @@ export interface WorkflowWorkItem {
   readonly newEvents: HistoryEvent[];
   /** Number of events already committed to the instance's history (the next event's index). */
   readonly historyLength: number;
+  /**
+   * The instance row's execution ID: the generation the committed history belongs to. With historyLength it
+   * names the last committed event (history is append-only within an execution), so a worker's cached execution
+   * is resumed only when no other worker has moved the instance past it (continue-as-new, a reused ID).
+   */
+  readonly executionId: string;
   /** How many times this batch was delivered and abandoned before (0 on first delivery). */
   readonly retryCount: number;
   /** Backend bookkeeping (e.g. the inbox row ids locked); opaque to the runtime. */
@@ -70,7 +76,15 @@ export interface WorkflowQuery {
   continuationToken?: string;
   /** Include input, output, custom status. @default false */
   includePayloads?: boolean;
+  /** Order by (createdAt, instanceId) descending; a token continues in the order of the query it came from. @default false */
+  newestFirst?: boolean;
 }
+
+/** The filters of a WorkflowQuery that a count takes. */
+export type WorkflowCountQuery = Pick<WorkflowQuery, 'statuses' | 'name' | 'instanceIdPrefix' | 'createdFrom' | 'createdTo'>;
+
+/** How many instances match, per runtime status; statuses with none are absent. */
+export type WorkflowCounts = Partial<Record<RuntimeStatus, number>>;
 
 export interface WorkflowPage {
   instances: WorkflowMetadata[];
@@ -164,6 +178,8 @@ export interface Backend {
   /** Undefined when the instance does not exist. Payloads are always included. */
   getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined>;
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
+  /** Counts the instances matching the filters of listWorkflows, per status (one grouped read). */
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts>;
   /**
    * Deletes one instance with its history, inbox and tasks. Returns false when it does not exist;
    * throws FailedPreconditionError when it is not terminal.

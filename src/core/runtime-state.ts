@@ -130,7 +130,7 @@ export function instanceUpdate(state: RuntimeState): InstanceUpdate {
     runtimeStatus: runtimeStatus(state),
     name: start.name,
     executionId: start.workflowInstance.executionId ?? '',
-    createdAt: start.timestamp,
+    createdAt: start.continuation?.createdAt ?? start.timestamp,
     input: start.input,
     output: done?.result,
     customStatus: state.customStatus,

@@ -3,10 +3,11 @@
 // engine-side rules around them: terminate wins, forced termination, recursive terminate, continue-as-new.
 import type { WorkflowAction } from '../protocol/actions.js';
 import type { Payload, WorkflowVersion } from '../protocol/common.js';
-import { newEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
+import { newEvent, type ExecutionStartedEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
 import { DurableTaskError } from '../errors.js';
 import { applyActions } from './applier/apply.js';
 import type { ApplyContext, Turn } from './applier/turn-output.js';
+import { cascadedTermination, isMisdirectedCascade } from './links.js';
 import { emptyTurnResult, type OutboundMessage, type TurnResult } from './turn-result.js';
 import { addEvent, instanceUpdate, isStaleResolution, type RuntimeState } from './runtime-state.js';
 
@@ -41,20 +42,23 @@ export const MAX_CONTINUE_AS_NEW_PER_TURN = 20;
 
 export async function runTurn(
   state: RuntimeState,
-  inbox: readonly HistoryEvent[],
+  received: readonly HistoryEvent[],
   ctx: ApplyContext,
   execute: TurnExecutor,
 ): Promise<TurnOutcome> {
+  const start = state.startEvent ?? received.find((e): e is ExecutionStartedEvent => e.type === 'executionStarted');
+  // A cascade that reached an instance that is not the sender's child (or went round a cycle) changes nothing.
+  const misdirected = received.filter((e) => isMisdirectedCascade(state.instanceId, start, e));
+  const inbox = misdirected.length === 0 ? received : received.filter((e) => !misdirected.includes(e));
   const terminate = inbox.find((e): e is ExecutionTerminatedEvent => e.type === 'executionTerminated');
-  const hasStart = state.startEvent !== undefined || inbox.some((e) => e.type === 'executionStarted');
-  if (!hasStart || state.completedEvent) {
+  if (!start || state.completedEvent) {
     // Events for a finished (or never started) instance are consumed; a recursive terminate still passes through.
     const messages = terminate?.recurse && state.completedEvent ? cascade(state, terminate, ctx.now) : [];
-    return { result: consumeOnly(messages), state, duplicates: [...inbox], executed: false };
+    return { result: consumeOnly(messages), state, duplicates: [...received], executed: false };
   }
   // Terminated before it ever ran (e.g. while waiting for a scheduled start): end it without running its code.
   const run: TurnExecutor = terminate && !state.startEvent ? async () => ({ actions: [] }) : execute;
-  const duplicates: HistoryEvent[] = [];
+  const duplicates: HistoryEvent[] = [...misdirected];
   const accepted = inbox.filter((e) => (!isStaleResolution(state, e) && addEvent(state, e)) || (duplicates.push(e), false));
   if (accepted.length === 0) {
     return { result: consumeOnly(), state, duplicates, executed: false };
@@ -120,10 +124,15 @@ function forceTermination(turn: Turn, terminate: ExecutionTerminatedEvent): void
   applyActions(turn, [{ id: -1, type: 'completeWorkflow', workflowStatus: 'TERMINATED', result: terminate.input }]);
 }
 
-/** Recursive terminate reaches children only: detached instances are not linked and never terminated with us. */
-function cascade(state: RuntimeState, terminate: ExecutionTerminatedEvent, now: Date) {
-  return [...state.children].map(([childId, router]) => ({
-    targetInstanceId: childId,
-    event: newEvent('executionTerminated', now, { input: terminate.input, recurse: true, router }),
-  }));
+/**
+ * Recursive terminate reaches children only: detached instances are not linked and never terminated with us.
+ * Each termination names this execution and the cascade's path, so a recorded child that is not really ours
+ * (its start was refused) and a cycle ignore it (core/links.ts).
+ */
+function cascade(state: RuntimeState, terminate: ExecutionTerminatedEvent, now: Date): OutboundMessage[] {
+  const self = { instanceId: state.instanceId, executionId: state.startEvent?.workflowInstance.executionId };
+  const fields = cascadedTermination(self, terminate);
+  return [...state.children]
+    .filter(([childId]) => !fields.cascade!.path.includes(childId))
+    .map(([childId, router]) => ({ targetInstanceId: childId, event: newEvent('executionTerminated', now, { ...fields, router }) }));
 }

@@ -2,6 +2,7 @@
 // one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
 import { randomUUID } from 'node:crypto';
 import type { ActivityWorkItem, Backend, LockOptions, TurnResult, WorkflowWorkItem } from '../backends/backend.js';
+import type { Clock } from '../core/clock.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
 import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
@@ -22,6 +23,7 @@ export interface WorkflowProcessorOptions {
   cache: ExecutionCache;
   logger: Logger;
   maxPayloadBytes: number;
+  clock: Clock;
   /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
   activityHandoff?: Handoff<ActivityWorkItem, LockOptions>;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
@@ -43,7 +45,7 @@ export class WorkflowProcessor {
 
   async process(item: WorkflowWorkItem): Promise<void> {
     const { backend, cache, logger } = this.o;
-    const cached = cache.take(item.instanceId, item.historyLength);
+    const cached = cache.take(item);
     let execution = cached?.execution;
     let past: HistoryEvent[] = [];
     let state = cached?.state;
@@ -75,7 +77,7 @@ export class WorkflowProcessor {
         past = [];
         return response;
       };
-      const now = new Date();
+      const now = new Date(this.o.clock.now());
       const outcome = await runTurn(state, item.newEvents, { now, newId: randomUUID }, executeTurn);
       if (rewind) completeRewind(rewind, outcome.result, outcome.state, now);
       if (outcome.duplicates.length > 0) {
@@ -85,8 +87,11 @@ export class WorkflowProcessor {
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
-      if (exec && !exec.isComplete && !outcome.state.completedEvent) {
-        cache.put(item.instanceId, { state: outcome.state, execution: exec, historyLength: outcome.state.historyLength });
+      const start = outcome.state.startEvent;
+      if (exec && start && !exec.isComplete && !outcome.state.completedEvent) {
+        // The instance row's execution ID, as the next work item will carry it ('' when the start has none).
+        const executionId = start.workflowInstance.executionId ?? '';
+        cache.put(item.instanceId, { state: outcome.state, execution: exec, executionId, historyLength: outcome.state.historyLength });
       }
     } catch (error) {
       cache.delete(item.instanceId);

@@ -100,13 +100,23 @@ export class ActivityQueue {
   }
 
   /** The earliest time some task may become lockable (stale entries may make it early). */
+  /** The earliest time some task becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
     let earliest: number | undefined;
     for (const heap of this.heaps.values()) {
-      const at = heap.peek()?.at;
+      const at = this.liveTop(heap);
       if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
     }
     return earliest;
+  }
+
+  /** The due time of the heap's first live entry; stale entries on top are dropped. */
+  private liveTop(heap: MinHeap<HeapEntry>): number | undefined {
+    for (let top = heap.peek(); top; top = heap.peek()) {
+      if (this.tasks.get(top.task.id) === top.task && top.task.availableAt === top.at) return top.at;
+      heap.pop();
+    }
+    return undefined;
   }
 
   clear(): void {

@@ -162,15 +162,23 @@ export class InstanceTable {
     this.reschedule(inst);
   }
 
-  /** The earliest time some instance may become lockable (stale entries may make it early). */
+  /** The earliest time some instance becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
     let earliest: number | undefined;
     for (const heaps of this.ready.values()) {
-      for (const at of [heaps.started.peek()?.at, heaps.fresh.peek()?.at]) {
+      for (const at of [this.liveTop(heaps.started), this.liveTop(heaps.fresh)]) {
         if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
       }
     }
     return earliest;
+  }
+
+  private liveTop(heap: MinHeap<HeapEntry>): number | undefined {
+    for (let top = heap.peek(); top; top = heap.peek()) {
+      if (top.inst.key === top && this.instances.get(top.inst.record.instanceId) === top.inst) return top.at;
+      heap.pop();
+    }
+    return undefined;
   }
 
   clear(): void {

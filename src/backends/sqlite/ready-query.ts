@@ -60,7 +60,7 @@ function duePerName(r: ReadyIndex, anyName: boolean): string {
  */
 export function workflowCandidateSql(anyName: boolean): string {
   const pick = (r: ReadyIndex) =>
-    `SELECT * FROM (SELECT instance_id, history_length, runtime_status FROM instances
+    `SELECT * FROM (SELECT instance_id, history_length, execution_id, runtime_status FROM instances
        WHERE rowid IN (${duePerName(r, anyName)}) ORDER BY next_visible_at LIMIT 1)`;
   return `${pick(STARTED)} UNION ALL ${pick(FRESH)} LIMIT 1`;
 }

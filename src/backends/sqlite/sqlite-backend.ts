@@ -13,6 +13,8 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
@@ -23,12 +25,12 @@ import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { DurableTaskError, FailedPreconditionError, InvalidArgumentError } from '../../errors.js';
 import { GroupCommitter, type TxContext } from './group-commit.js';
 import { Statements } from './statements.js';
-import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
+import { assertCurrentSchema, createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
 import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
-import { listInstances, readHistory, readMetadata } from './queries.js';
+import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
 import { heartbeatWorker, listWorkers, removeWorker } from './worker-store.js';
 
 export interface SqliteBackendOptions {
@@ -55,6 +57,11 @@ export interface SqliteBackendOptions {
    * @default 1024
    */
   pageSize?: number;
+  /**
+   * Inspection only: the file must exist and be a task hub at this schema version; nothing is created or
+   * migrated, and SQLite itself refuses every write. @default false
+   */
+  readOnly?: boolean;
 }
 
 interface Open {
@@ -96,13 +103,14 @@ export class SqliteBackend implements Backend {
   async init(): Promise<void> {
     if (this.open) return;
     const memory = this.path === ':memory:' || this.path === '';
-    const mustExist = (this.options.mustExist ?? false) && !memory;
+    const readOnly = this.options.readOnly ?? false;
+    const mustExist = (readOnly || (this.options.mustExist ?? false)) && !memory;
     if (mustExist && !existsSync(this.path)) {
       throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
     }
-    const db = new Database(this.path, { fileMustExist: mustExist, timeout: this.options.busyTimeoutMs ?? 5000 });
+    const db = new Database(this.path, { fileMustExist: mustExist, readonly: readOnly, timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      await retryBusy(() => this.prepare(db), BUSY_GIVE_UP_MS);
+      await retryBusy(() => (readOnly ? assertCurrentSchema(db, this.path) : this.prepare(db)), BUSY_GIVE_UP_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -231,6 +239,10 @@ export class SqliteBackend implements Backend {
 
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.read((sql) => listInstances(sql, query));
+  }
+
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.read((sql) => countInstances(sql, query));
   }
 
   purgeWorkflow(instanceId: string): Promise<boolean> {

@@ -43,6 +43,7 @@ interface InboxRow {
 interface Candidate {
   instance_id: string;
   history_length: number;
+  execution_id: string;
   runtime_status: RuntimeStatus;
 }
 
@@ -111,7 +112,7 @@ export function enqueueLocked(
     )
     .run(lockToken, options.lockedBy, until, until, until, instanceId);
   const handle: LockHandle = { firstId: id, lastId: id, status: row.runtime_status };
-  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, retryCount: 0, handle };
+  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, executionId: row.execution_id, retryCount: 0, handle };
 }
 
 function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
@@ -143,6 +144,7 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
     lockedUntil: new Date(lockedUntil),
     newEvents: rows.map((r) => decodeEvent(r.event)),
     historyLength: candidate.history_length,
+    executionId: candidate.execution_id,
     // dequeue_count was already incremented for this delivery.
     retryCount: Math.max(...rows.map((r) => r.dequeue_count)) - 1,
     handle,

@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from '../../errors.js';
 import { withClient } from '../open-backend.js';
 import { formatState, formatTimeline, stateToJson } from '../format.js';
 import { globalsOf, print, printJson } from '../parse.js';
+import { historyToJson } from '../../protocol/history-json.js';
 
 const EXAMPLES = `
 Examples:
@@ -33,7 +34,8 @@ export function registerShow(program: Command): void {
         const waiting = await client.getWaitingReason(id);
         return { state, history: options.history ? await client.getWorkflowHistory(id) : undefined, waiting };
       });
-      if (options.json) return printJson({ state: stateToJson(state), ...(waiting && { waiting }), ...(history && { history }) });
+      // The same history JSON as a line of `durabletask export`.
+      if (options.json) return printJson({ state: stateToJson(state), ...(waiting && { waiting }), ...(history && { history: historyToJson(history) }) });
       print(formatState(state));
       if (waiting) print(`Waiting:       ${waiting}`);
       if (history) print(['', `History (${history.length} events):`, ...formatTimeline(history)]);

@@ -72,6 +72,32 @@ describe('applier', () => {
     assert.ok(turn.state.children.has('caller:0002'));
   });
 
+  it('createChildWorkflow on the caller\'s own ID is refused: a workflow is never its own child', () => {
+    const turn = turnFor(startedState());
+    assert.throws(
+      () => applyActions(turn, [{ id: 0, type: 'createChildWorkflow', instanceId: 'caller', name: 'child' }]),
+      (error: unknown) => error instanceof InvalidArgumentError && error.field === 'instanceId' && /own child/.test(error.message),
+    );
+    assert.equal(turn.out.newHistory.length, 0);
+    assert.equal(turn.out.messages.length, 0);
+  });
+
+  it('a generation started by continue-as-new counts itself, keeps the creation time, and adds its number to default child IDs', () => {
+    const turn = turnFor(startedState());
+    applyActions(turn, [{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '1' }]);
+    const second = turn.out.newHistory[1]!;
+    assert.ok(second.type === 'executionStarted');
+    assert.deepEqual(second.continuation, { generation: 1, createdAt: now });
+    turn.out = emptyTurnResult();
+    applyActions(turn, [{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '2' }]);
+    const third = turn.out.newHistory[1]!;
+    assert.ok(third.type === 'executionStarted');
+    assert.deepEqual(third.continuation, { generation: 2, createdAt: now }, 'the first creation time, not the second start');
+    turn.out = emptyTurnResult();
+    applyActions(turn, [{ id: 2, type: 'createChildWorkflow', instanceId: '', name: 'child' }]);
+    assert.equal(turn.out.messages[0]!.targetInstanceId, 'caller:g2:0002');
+  });
+
   it('createDetachedWorkflow records one event with the action id and starts an unlinked instance', () => {
     const turn = turnFor(startedState());
     const startAt = new Date(now.getTime() + 60_000);

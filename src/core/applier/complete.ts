@@ -58,6 +58,7 @@ function continueAsNew(turn: Turn, action: CompleteWorkflowAction): void {
       parentInstance: old.parentInstance,
       workflowInstance: { instanceId: old.workflowInstance.instanceId, executionId: ctx.newId() },
       parentTraceContext: old.parentTraceContext,
+      continuation: { generation: (old.continuation?.generation ?? 0) + 1, createdAt: old.continuation?.createdAt ?? old.timestamp },
     }),
     ...(action.carryoverEvents ?? []),
   ];
