@@ -188,6 +188,15 @@ export interface DetachedWorkflowInstanceCreatedEvent extends EventBase {
   source?: SourceLocation;
 }
 
+/**
+ * A rewind of a FAILED instance (Microsoft protocol's ExecutionRewound): the engine removes the failures from
+ * the history and runs the workflow again from there; kept in the history as the record of the rewind.
+ */
+export interface ExecutionRewoundEvent extends EventBase {
+  type: 'executionRewound';
+  reason?: Payload;
+}
+
 export type HistoryEvent =
   | ExecutionStartedEvent
   | ExecutionCompletedEvent
@@ -208,7 +217,8 @@ export type HistoryEvent =
   | ExecutionSuspendedEvent
   | ExecutionResumedEvent
   | ExecutionStalledEvent
-  | DetachedWorkflowInstanceCreatedEvent;
+  | DetachedWorkflowInstanceCreatedEvent
+  | ExecutionRewoundEvent;
 
 export type HistoryEventType = HistoryEvent['type'];
 
