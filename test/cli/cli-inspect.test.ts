@@ -104,6 +104,17 @@ describe('durabletask CLI: list, show and errors', () => {
     assert.match(r.stdout, /^\s+caused by Error: card declined for 42$/m);
     assert.match(r.stdout, /^\s+caused by TypeError: issuer said no$/m);
     assert.match(r.stdout, /TaskFailed\s+task 0 failed Error: card declined for 42/);
+    // the stack of the failure follows it, one frame a line
+    assert.match(r.stdout, /^Stack:\s+\S.*\n(\s+at .+\n)+/m);
+  });
+
+  it('show --history: the time column never goes backwards', () => {
+    for (const id of [IDS.parent, IDS.failed]) {
+      const r = cli(db, 'show', id, '--history');
+      const offsets = [...r.stdout.matchAll(/^\d+\s+\+(\d+\.\d+)s\s/gm)].map((m) => Number(m[1]));
+      assert.ok(offsets.length > 2, `a timeline for ${id}`);
+      assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), `${id}: ${offsets.join(' ')}`);
+    }
   });
 
   it('show of a child names its parent; a running instance shows its custom status', () => {
