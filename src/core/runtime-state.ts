@@ -4,7 +4,7 @@
 import type { Payload, TaskRouter } from '../protocol/common.js';
 import type { ExecutionCompletedEvent, ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import type { RuntimeStatus } from '../protocol/status.js';
-import type { InstanceUpdate } from '../backends/backend.js';
+import type { InstanceUpdate } from './turn-result.js';
 
 export interface RuntimeState {
   readonly instanceId: string;
@@ -130,7 +130,7 @@ export function instanceUpdate(state: RuntimeState): InstanceUpdate {
     runtimeStatus: runtimeStatus(state),
     name: start.name,
     executionId: start.workflowInstance.executionId ?? '',
-    createdAt: start.timestamp,
+    createdAt: start.continuation?.createdAt ?? start.timestamp,
     input: start.input,
     output: done?.result,
     customStatus: state.customStatus,

@@ -16,7 +16,9 @@ import { runtimeStatusFromWire } from '../protocol/wire/status-wire.js';
 import { workflowStateToWire } from '../protocol/wire/state-wire.js';
 import { optionalTimestampToDate } from '../protocol/wire/timestamp-wire.js';
 import { requireNonEmpty, tagsFromWire } from '../protocol/wire/wire-util.js';
+import { createInstanceRequestFromBinary } from '../protocol/wire/dialect-wire.js';
 import {
+  CreateInstanceRequestSchema,
   CreateInstanceResponseSchema,
   GetInstanceResponseSchema,
   PurgeInstancesResponseSchema,
@@ -30,7 +32,8 @@ import {
 import { InvalidArgumentError, TimeoutError } from '../errors.js';
 import { Client } from '../runtime/client.js';
 import type { Logger } from '../runtime/logger.js';
-import type { TaskHubSidecarHandlers } from './service-definition.js';
+import { dialectOfCall } from './dialect.js';
+import { encoded, type TaskHubSidecarHandlers } from './service-definition.js';
 import { unary } from './rpc-handler.js';
 
 type ClientHandlers = Pick<
@@ -50,7 +53,8 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
   };
   return {
     hello: unary(logger, 'Hello', async () => create(EmptySchema)),
-    startInstance: unary(logger, 'StartInstance', async (request) => {
+    startInstance: unary(logger, 'StartInstance', async (body, call) => {
+      const request = createInstanceRequestFromBinary(dialectOfCall(call.metadata), encoded(CreateInstanceRequestSchema, body));
       const instanceId = request.instanceId === '' ? randomUUID() : validateInstanceId(request.instanceId);
       const event = newEvent('executionStarted', new Date(), {
         name: requireNonEmpty(request.name, 'name'),
@@ -94,23 +98,23 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
     purgeInstances: unary(logger, 'PurgeInstances', async (request) => {
       const recursive = request.recursive;
       const target = request.request;
-      let count: number;
       if (target.case === 'instanceId') {
-        count = await client.purgeWorkflow(validateInstanceId(target.value), { recursive });
-      } else if (target.case === 'purgeInstanceFilter') {
-        const f = target.value;
-        count = await client.purgeWorkflows(
-          {
-            createdFrom: optionalTimestampToDate(f.createdTimeFrom, 'purgeInstanceFilter.createdTimeFrom'),
-            createdTo: optionalTimestampToDate(f.createdTimeTo, 'purgeInstanceFilter.createdTimeTo'),
-            statuses: f.runtimeStatus.length === 0 ? undefined : f.runtimeStatus.map((s, i) => runtimeStatusFromWire(s, `purgeInstanceFilter.runtimeStatus[${i}]`)),
-          },
-          { recursive },
-        );
-      } else {
-        throw new InvalidArgumentError('request', 'set instanceId or purgeInstanceFilter');
+        const count = await client.purgeWorkflow(validateInstanceId(target.value), { recursive });
+        return create(PurgeInstancesResponseSchema, { deletedInstanceCount: count, isComplete: true });
       }
-      return create(PurgeInstancesResponseSchema, { deletedInstanceCount: count, isComplete: true });
+      if (target.case !== 'purgeInstanceFilter') throw new InvalidArgumentError('request', 'set instanceId or purgeInstanceFilter');
+      const f = target.value;
+      const result = await client.purgeWorkflows(
+        {
+          createdFrom: optionalTimestampToDate(f.createdTimeFrom, 'purgeInstanceFilter.createdTimeFrom'),
+          createdTo: optionalTimestampToDate(f.createdTimeTo, 'purgeInstanceFilter.createdTimeTo'),
+          statuses: f.runtimeStatus.length === 0 ? undefined : f.runtimeStatus.map((s, i) => runtimeStatusFromWire(s, `purgeInstanceFilter.runtimeStatus[${i}]`)),
+        },
+        { recursive },
+      );
+      // The protocol has no field for what was skipped: isComplete says some matches are left, the log says why.
+      if (result.skipped.length > 0) logger.warn({ skipped: result.skipped }, 'PurgeInstances left instances that cannot be purged yet');
+      return create(PurgeInstancesResponseSchema, { deletedInstanceCount: result.deletedInstanceCount, isComplete: result.skipped.length === 0 });
     }),
   };
 }

@@ -6,6 +6,7 @@ import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
+import { selfChildError } from '../core/links.js';
 import { encodePayload } from '../core/payload.js';
 import type { Registry } from './registry.js';
 import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -17,13 +18,19 @@ export interface ActivityOptions {
 }
 
 export interface ChildWorkflowOptions {
-  /** @default "<parentInstanceId>:<4 hex digits of the call's sequence number>" */
+  /**
+   * @default "<parentInstanceId>:<4 hex digits of the call's sequence number>"; after continue-as-new
+   * "<parentInstanceId>:g<generation>:<4 hex digits>"
+   */
   instanceId?: string;
   retry?: RetryPolicy;
 }
 
 export interface DetachedWorkflowOptions<I> {
-  /** @default "<callerInstanceId>-<n>", n counting this execution's default-ID spawns from 0 */
+  /**
+   * @default "<callerInstanceId>-<n>", n counting this execution's default-ID spawns from 0; after
+   * continue-as-new "<callerInstanceId>-g<generation>-<n>"
+   */
   instanceId?: string;
   input?: I;
   /** The new instance stays PENDING until then. */
@@ -112,12 +119,13 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const payload = this.encode(input, `input of child workflow '${name}'`);
     if (options.instanceId === '') throw new InvalidArgumentError('instanceId', 'must not be empty; omit it for a generated ID');
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
+    if (options.instanceId === this.instanceId) throw selfChildError(options.instanceId);
     if (options.retry) validateRetryPolicy(options.retry);
     let firstId: string | undefined;
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
       // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
-      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id), 'instanceId (generated)');
+      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.x.generation), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
       return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
@@ -166,7 +174,8 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const startAt = options.startAt === undefined ? undefined : this.fireTime(options.startAt, 'startAt');
     const input = this.encode(options.input, `input of workflow '${name}'`);
     const tags = options.tags === undefined ? undefined : validTags(options.tags);
-    const instanceId = options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex()), 'instanceId (generated)');
+    const instanceId =
+      options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
     this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
     return instanceId;

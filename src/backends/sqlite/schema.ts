@@ -165,6 +165,19 @@ export function createOrMigrate(db: Database, path: string): void {
   migrateFrom(db, readVersion(db, path));
 }
 
+/** For a read-only open: the file must be a task hub at this code's schema version; nothing is changed. */
+export function assertCurrentSchema(db: Database, path: string): void {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
+  if (!hasMeta) throw new FailedPreconditionError(`'${path}' is not a durabletask task hub (no ${META_TABLE} table)`);
+  const version = readVersion(db, path);
+  if (version !== SQLITE_SCHEMA_VERSION) {
+    throw new FailedPreconditionError(
+      `'${path}' has durabletask schema version ${version}, not ${SQLITE_SCHEMA_VERSION}; a read-only open never migrates: ` +
+        'open it once with a worker of this version',
+    );
+  }
+}
+
 /** The first released schema, as an old file has it (migration tests build such files with it). */
 export function createVersion1(db: Database): void {
   db.exec(`CREATE TABLE ${META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);

@@ -13,8 +13,10 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -22,12 +24,12 @@ import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { DurableTaskError, FailedPreconditionError, InvalidArgumentError } from '../../errors.js';
 import { GroupCommitter, type TxContext } from './group-commit.js';
 import { Statements } from './statements.js';
-import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
+import { assertCurrentSchema, createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
 import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
-import { listInstances, readHistory, readMetadata } from './queries.js';
+import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
@@ -53,6 +55,11 @@ export interface SqliteBackendOptions {
    * @default 1024
    */
   pageSize?: number;
+  /**
+   * Inspection only: the file must exist and be a task hub at this schema version; nothing is created or
+   * migrated, and SQLite itself refuses every write. @default false
+   */
+  readOnly?: boolean;
 }
 
 interface Open {
@@ -94,13 +101,14 @@ export class SqliteBackend implements Backend {
   async init(): Promise<void> {
     if (this.open) return;
     const memory = this.path === ':memory:' || this.path === '';
-    const mustExist = (this.options.mustExist ?? false) && !memory;
+    const readOnly = this.options.readOnly ?? false;
+    const mustExist = (readOnly || (this.options.mustExist ?? false)) && !memory;
     if (mustExist && !existsSync(this.path)) {
       throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
     }
-    const db = new Database(this.path, { fileMustExist: mustExist, timeout: this.options.busyTimeoutMs ?? 5000 });
+    const db = new Database(this.path, { fileMustExist: mustExist, readonly: readOnly, timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      await retryBusy(() => this.prepare(db), BUSY_GIVE_UP_MS);
+      await retryBusy(() => (readOnly ? assertCurrentSchema(db, this.path) : this.prepare(db)), BUSY_GIVE_UP_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -186,7 +194,7 @@ export class SqliteBackend implements Backend {
 
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));
@@ -229,6 +237,10 @@ export class SqliteBackend implements Backend {
 
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.read((sql) => listInstances(sql, query));
+  }
+
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.read((sql) => countInstances(sql, query));
   }
 
   purgeWorkflow(instanceId: string): Promise<boolean> {

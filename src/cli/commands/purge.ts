@@ -24,8 +24,8 @@ Examples:
   $ durabletask purge --before 2025-06-30T00:00:00Z --name nightly-report
 
 Only finished instances (COMPLETED, FAILED, TERMINATED, CANCELED) can be purged; purging a running
-instance by ID is refused (exit code 4). A filter purge needs --status, --before or --name and takes
-only finished instances. Child workflows are purged with their parent unless --no-recursive;
+instance by ID is refused (exit code 4). A filter purge needs --status, --before or --name, takes
+only finished instances, and lists those it skipped (a parent whose child still runs) with the reason. Child workflows are purged with their parent unless --no-recursive;
 detached workflows never are.`;
 
 export function registerPurge(program: Command): void {
@@ -49,13 +49,17 @@ export function registerPurge(program: Command): void {
       if (id === undefined && !byFilter) throw usageError('give an instance ID, or --status, --before or --name to purge by filter');
       const live = (options.status ?? []).filter((s) => !isTerminalStatus(s));
       if (live.length > 0) throw usageError(`only finished instances can be purged; --status ${live.join(',')} is not a terminal status`);
-      const count = await withClient(globalsOf(command), async (client) => {
+      const { deleted, skipped } = await withClient(globalsOf(command), async (client) => {
         if (id === undefined) {
-          return client.purgeWorkflows({ statuses: options.status, name: options.name, createdTo: options.before }, { recursive });
+          const result = await client.purgeWorkflows({ statuses: options.status, name: options.name, createdTo: options.before }, { recursive });
+          return { deleted: result.deletedInstanceCount, skipped: result.skipped };
         }
         await requireInstance(client, id);
-        return client.purgeWorkflow(id, { recursive });
+        return { deleted: await client.purgeWorkflow(id, { recursive }), skipped: [] };
       });
-      print(`purged ${count} instance${count === 1 ? '' : 's'}`);
+      print(`purged ${deleted} instance${deleted === 1 ? '' : 's'}`);
+      if (skipped.length > 0) {
+        print([`skipped ${skipped.length} instance${skipped.length === 1 ? '' : 's'} that cannot be purged yet:`, ...skipped.map((s) => `  ${s.instanceId}: ${s.reason}`)]);
+      }
     });
 }
