@@ -67,7 +67,8 @@ export interface WorkflowLockOptions extends LockOptions {
 
 export interface WorkflowQuery {
   statuses?: RuntimeStatus[];
-  name?: string;
+  /** One workflow name, or any of several; an empty list matches nothing. */
+  name?: string | readonly string[];
   instanceIdPrefix?: string;
   createdFrom?: Date;
   createdTo?: Date;

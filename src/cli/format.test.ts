@@ -43,15 +43,22 @@ describe('cli format', () => {
     assert.equal(eventFacts(failed), 'child task 2 failed Error: no way');
   });
 
-  it('formatTimeline measures from the earliest event', () => {
+  it('formatTimeline never goes backwards: an event from the inbox shows the start of the turn that recorded it', () => {
     const lines = formatTimeline([
       newEvent('workflowStarted', at(50), {}),
       newEvent('executionStarted', at(0), { name: 'wf', workflowInstance: { instanceId: 'i' } }),
-      newEvent('executionCompleted', at(1500), { eventId: 0, workflowStatus: 'COMPLETED', result: '3' }),
+      newEvent('taskScheduled', at(60), { eventId: 0, name: 'a', taskExecutionId: 'x' }),
+      newEvent('workflowStarted', at(2000), {}),
+      newEvent('taskCompleted', at(1800), { taskScheduledId: 0, result: '3', taskExecutionId: 'x' }),
+      newEvent('executionCompleted', at(2010), { eventId: 1, workflowStatus: 'COMPLETED', result: '3' }),
     ]);
-    assert.match(lines[1]!, /^0\s+\+0\.050s\s+WorkflowStarted$/);
+    assert.match(lines[1]!, /^0\s+\+0\.000s\s+WorkflowStarted$/);
     assert.match(lines[2]!, /^1\s+\+0\.000s\s+ExecutionStarted\s+wf$/);
-    assert.match(lines[3]!, /^2\s+\+1\.500s\s+ExecutionCompleted\s+COMPLETED result 3$/);
+    assert.match(lines[3]!, /^2\s+\+0\.010s\s+TaskScheduled/);
+    assert.match(lines[5]!, /^4\s+\+1\.950s\s+TaskCompleted/);
+    assert.match(lines[6]!, /^5\s+\+1\.960s\s+ExecutionCompleted\s+COMPLETED result 3$/);
+    const offsets = lines.slice(1).map((l) => Number(/\+(\d+\.\d+)s/.exec(l)![1]));
+    assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
     assert.deepEqual(formatTimeline([]), ['(no history)']);
   });
 });

@@ -73,7 +73,10 @@ export function formatState(state: WorkflowState): string[] {
   const lines = rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
   if (state.failureDetails) {
     const [first, ...inner] = formatFailure(state.failureDetails);
-    lines.push(`${'Failure:'.padEnd(width)} ${first}`, ...inner.map((l) => `${' '.repeat(width + 1)}${l}`));
+    const indent = ' '.repeat(width + 1);
+    lines.push(`${'Failure:'.padEnd(width)} ${first}`, ...inner.map((l) => `${indent}${l}`));
+    const stack = state.failureDetails.stackTrace?.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    if (stack?.length) lines.push(`${'Stack:'.padEnd(width)} ${stack[0]}`, ...stack.slice(1).map((l) => `${indent}${l}`));
   }
   for (const warning of state.warnings ?? []) lines.push(`${'Warning:'.padEnd(width)} ${warning}`);
   return lines;
@@ -148,17 +151,18 @@ export function eventFacts(event: HistoryEvent): string {
 }
 
 /**
- * One line per event: index, time since the earliest event, type, key facts. Events keep the time they
- * were created (an ExecutionStarted predates the turn that records it), so the base is the minimum.
+ * One line per event: index, time since the first event, type, key facts. The time is when the event entered
+ * the history: an event delivered from the inbox (an activity result, a raised event) was created earlier, so it
+ * shows the start of the turn that recorded it, and the column never goes backwards.
  */
 export function formatTimeline(history: HistoryEvent[]): string[] {
   if (history.length === 0) return ['(no history)'];
-  const start = history.reduce((min, e) => Math.min(min, e.timestamp.getTime()), Infinity);
-  const rows = history.map((event, index) => [
-    String(index),
-    formatOffset(event.timestamp.getTime() - start),
-    eventTypeName(event),
-    eventFacts(event),
-  ]);
+  const start = history[0]!.timestamp.getTime();
+  let turnStart = start;
+  const rows = history.map((event, index) => {
+    if (event.type === 'workflowStarted') turnStart = Math.max(turnStart, event.timestamp.getTime());
+    const at = Math.max(turnStart, event.timestamp.getTime());
+    return [String(index), formatOffset(at - start), eventTypeName(event), eventFacts(event)];
+  });
   return formatTable(['#', 'TIME', 'EVENT', 'DETAILS'], rows);
 }

@@ -3,17 +3,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createVersion1 } from '../../src/backends/sqlite/schema.js';
-import { cli, fillTaskHub, IDS, type CliResult } from './cli-fixture.js';
+import { cli, fillTaskHub, IDS, MAIN, type CliResult } from './cli-fixture.js';
 
 function assertOneLineError(r: CliResult, code: number, pattern: RegExp): void {
   assert.equal(r.code, code, `exit code (stderr: ${r.stderr})`);
   assert.match(r.stderr, /^durabletask: [^\n]+\n$/, `one line on stderr: ${JSON.stringify(r.stderr)}`);
   assert.match(r.stderr, pattern);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+function spawnCli(db: string, env: Record<string, string>, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [MAIN, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, DURABLETASK_DB: '', ...env } });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
 }
 
 describe('durabletask CLI: list, show and errors', () => {
@@ -60,8 +67,42 @@ describe('durabletask CLI: list, show and errors', () => {
     assert.equal(ids('--limit', '3').length, 3);
     const table = cli(db, 'list', '--limit', '2');
     assert.equal(table.stdout.trimEnd().split('\n').length, 3);
-    assert.match(table.stderr, /showing the first 2/);
+    assert.match(table.stderr, /2 shown; the next page: --continue \S+/);
     assert.match(cli(db, 'list', '--name', 'nothing').stdout, /no workflow instances match/);
+    // a repeated --name means any of them
+    assert.deepEqual(ids('--name', 'parent', '--name', 'payment'), [IDS.parent, IDS.failed].sort());
+  });
+
+  it('list is newest first (or --oldest-first) and pages with --continue until the end, or takes --all', () => {
+    const page = (...args: string[]) => {
+      const r = cli(db, 'list', '--json', ...args);
+      assert.equal(r.code, 0, r.stderr);
+      return { ids: (JSON.parse(r.stdout) as { instanceId: string; createdAt: string }[]), next: /--continue (\S+)/.exec(r.stderr)?.[1] };
+    };
+    const all = page('--all');
+    assert.equal(all.ids.length, 10);
+    assert.equal(all.next, undefined);
+    const created = all.ids.map((s) => Date.parse(s.createdAt));
+    assert.deepEqual(created, [...created].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(page('--all', '--oldest-first').ids.map((s) => s.instanceId), all.ids.map((s) => s.instanceId).reverse());
+    const seen: string[] = [];
+    let next: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const p = next === undefined ? page('--limit', '3') : page('--limit', '3', '--continue', next);
+      seen.push(...p.ids.map((s) => s.instanceId));
+      next = p.next;
+      if (!next) break;
+    }
+    assert.deepEqual(seen, all.ids.map((s) => s.instanceId), 'the pages together are the whole list, each instance once');
+    assert.equal(cli(db, 'list', '--all', '--continue', 'x').code, 2);
+  });
+
+  it('list colours statuses only when told to (FORCE_COLOR), never with NO_COLOR or into a pipe', () => {
+    const plain = cli(db, 'list');
+    assert.doesNotMatch(plain.stdout, /\u001b\[/);
+    const forced = spawnCli(db, { FORCE_COLOR: '1' }, 'list');
+    assert.match(forced, /\u001b\[32mCOMPLETED\s*\u001b\[0m/);
+    assert.doesNotMatch(spawnCli(db, { FORCE_COLOR: '1', NO_COLOR: '1' }, 'list'), /\u001b\[/);
   });
 
   it('list rejects a bad status, date or limit with exit code 2', () => {
@@ -105,6 +146,17 @@ describe('durabletask CLI: list, show and errors', () => {
     assert.match(r.stdout, /^\s+caused by Error: card declined for 42$/m);
     assert.match(r.stdout, /^\s+caused by TypeError: issuer said no$/m);
     assert.match(r.stdout, /TaskFailed\s+task 0 failed Error: card declined for 42/);
+    // the stack of the failure follows it, one frame a line
+    assert.match(r.stdout, /^Stack:\s+\S.*\n(\s+at .+\n)+/m);
+  });
+
+  it('show --history: the time column never goes backwards', () => {
+    for (const id of [IDS.parent, IDS.failed]) {
+      const r = cli(db, 'show', id, '--history');
+      const offsets = [...r.stdout.matchAll(/^\d+\s+\+(\d+\.\d+)s\s/gm)].map((m) => Number(m[1]));
+      assert.ok(offsets.length > 2, `a timeline for ${id}`);
+      assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), `${id}: ${offsets.join(' ')}`);
+    }
   });
 
   it('show of a child names its parent; a running instance shows its custom status', () => {

@@ -2,13 +2,15 @@
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import type { WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
 import { withoutPayloads } from '../shared/instance-record.js';
+import { namesOf } from '../shared/query-names.js';
 import { compareListPosition, decodeListToken, encodeListToken, resolvePageSize, type ListPosition } from '../shared/list-token.js';
 
 function filterOf(query: WorkflowCountQuery): (record: WorkflowMetadata) => boolean {
   const statuses = query.statuses && query.statuses.length > 0 ? new Set(query.statuses) : undefined;
+  const names = query.name === undefined ? undefined : new Set(namesOf(query.name));
   return (record) =>
     !(statuses && !statuses.has(record.runtimeStatus)) &&
-    !(query.name !== undefined && record.name !== query.name) &&
+    !(names && !names.has(record.name)) &&
     !(query.instanceIdPrefix !== undefined && !record.instanceId.startsWith(query.instanceIdPrefix)) &&
     !(query.createdFrom && record.createdAt < query.createdFrom) &&
     !(query.createdTo && record.createdAt > query.createdTo);

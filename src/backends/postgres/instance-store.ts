@@ -2,6 +2,7 @@
 // metadata, listing with keyset pagination, and purge.
 import type { Pool } from 'pg';
 import type { CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
+import { namesOf } from '../shared/query-names.js';
 import { FailedPreconditionError, InvalidArgumentError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -217,7 +218,7 @@ export async function getMetadata(pool: Pool, t: Tables, instanceId: string): Pr
 function filterTerms(query: WorkflowCountQuery, p: Params): string[] {
   const where: string[] = [];
   if (query.statuses && query.statuses.length > 0) where.push(`runtime_status = ANY(${p.add(query.statuses)}::text[])`);
-  if (query.name !== undefined) where.push(`name = ${p.add(query.name)}`);
+  if (query.name !== undefined) where.push(`name = ANY(${p.add(namesOf(query.name))}::text[])`);
   if (query.instanceIdPrefix) where.push(`starts_with(instance_id, ${p.add(query.instanceIdPrefix)})`);
   if (query.createdFrom) where.push(`created_at >= ${p.add(query.createdFrom)}`);
   if (query.createdTo) where.push(`created_at <= ${p.add(query.createdTo)}`);

@@ -1,6 +1,7 @@
 // Read-only queries: metadata, history and the instance list with keyset pagination on
 // (created_at, instance_id), so a page costs its own rows however deep the listing goes.
 import type { WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
+import { namesOf } from '../shared/query-names.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -40,8 +41,9 @@ function filterClause(query: WorkflowCountQuery): { where: string[]; params: unk
     params.push(...query.statuses);
   }
   if (query.name !== undefined) {
-    where.push('name = ?');
-    params.push(query.name);
+    const names = namesOf(query.name);
+    where.push(names.length === 0 ? '0' : `name IN (${names.map(() => '?').join(', ')})`);
+    params.push(...names);
   }
   if (query.instanceIdPrefix) {
     where.push('substr(instance_id, 1, ?) = ?');

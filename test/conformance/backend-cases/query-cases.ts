@@ -44,6 +44,18 @@ export function queryCases(makeBackend: MakeBackend): void {
       assert.deepEqual(await list({ name: 'Nothing' }), []);
     }));
 
+  it('listWorkflows and countWorkflows take several names as any of them, and an empty list as none', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startCompleted(backend, 'order-1', { timestamp: at(1) });
+      await startRunning(backend, 'ship-1', { timestamp: at(2), name: 'Shipping' });
+      await startRunning(backend, 'bill-1', { timestamp: at(3), name: 'Billing' });
+      const list = async (name: string | string[]) => ids((await backend.listWorkflows({ name })).instances);
+      assert.deepEqual(await list(['Shipping', 'Billing']), ['ship-1', 'bill-1']);
+      assert.deepEqual(await list(['Shipping', 'Nothing']), ['ship-1']);
+      assert.deepEqual(await list([]), [], 'an empty list of names never widens to every name');
+      assert.deepEqual(await backend.countWorkflows({ name: ['Billing', 'Shipping'] }), { RUNNING: 2 });
+    }));
+
   it('listWorkflows pages through every instance exactly once, ordered by createdAt then instanceId', () =>
     withBackend(makeBackend, async (backend) => {
       const expected: string[] = [];
