@@ -62,6 +62,21 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
 /** JSON text from the command line; bad JSON is a usage error that names the argument. */
 export function parseJsonArgument(text: string | undefined, name: string): unknown {
   if (text === undefined) return undefined;

@@ -1,7 +1,7 @@
 // Rules for delivering a turn's messages, shared by every backend so that they differ only in storage.
 // A start message (child or detached) on an ID that is taken must never be silent: a child's parent is
 // told its child failed, a detached caller gets a warning recorded on it (the reference engine drops both).
-import type { OutboundMessage } from '../backends/backend.js';
+import type { OutboundMessage } from './turn-result.js';
 import { newEvent, type ExecutionStartedEvent, type HistoryEvent } from '../protocol/history.js';
 import { isTerminalStatus, type RuntimeStatus } from '../protocol/status.js';
 

@@ -4,7 +4,7 @@
 import type { Payload, TaskRouter } from '../protocol/common.js';
 import type { ExecutionCompletedEvent, ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import type { RuntimeStatus } from '../protocol/status.js';
-import type { InstanceUpdate } from '../backends/backend.js';
+import type { InstanceUpdate } from './turn-result.js';
 
 export interface RuntimeState {
   readonly instanceId: string;

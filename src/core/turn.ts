@@ -4,16 +4,14 @@
 import type { WorkflowAction } from '../protocol/actions.js';
 import type { Payload, WorkflowVersion } from '../protocol/common.js';
 import { newEvent, type ExecutionStartedEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
-import type { OutboundMessage, WorkflowTurnResult } from '../backends/backend.js';
 import { DurableTaskError } from '../errors.js';
 import { applyActions } from './applier/apply.js';
-import { emptyTurnOutput, type ApplyContext, type Turn } from './applier/turn-output.js';
+import type { ApplyContext, Turn } from './applier/turn-output.js';
 import { cascadedTermination, isMisdirectedCascade } from './links.js';
+import { emptyTurnResult, type OutboundMessage, type TurnResult } from './turn-result.js';
 import { addEvent, instanceUpdate, isStaleResolution, type RuntimeState } from './runtime-state.js';
 
 export interface TurnRequest {
-  instanceId: string;
-  state: RuntimeState;
   /** True for the first turn of a generation started by continue-as-new in this same work item (no past). */
   freshGeneration: boolean;
   /** Events of this turn: WorkflowStarted first, then the accepted inbox events. */
@@ -29,7 +27,8 @@ export interface TurnResponse {
 export type TurnExecutor = (request: TurnRequest) => Promise<TurnResponse>;
 
 export interface TurnOutcome {
-  result: WorkflowTurnResult;
+  /** What the backend commits. */
+  result: TurnResult;
   /** The state after the turn (a new object after continue-as-new). */
   state: RuntimeState;
   /** Events that were dropped as duplicates, for logging. */
@@ -67,46 +66,33 @@ export async function runTurn(
   const started = newEvent('workflowStarted', ctx.now, {});
   addEvent(state, started);
   let events: HistoryEvent[] = [started, ...accepted];
-  const turn: Turn = { state, out: emptyTurnOutput(), ctx };
-  const history: HistoryEvent[] = [];
+  const turn: Turn = { state, out: emptyTurnResult(), ctx };
   let replaced = false;
   for (let generation = 0; ; generation++) {
-    const response = await run({ instanceId: state.instanceId, state: turn.state, freshGeneration: generation > 0, newEvents: events });
+    const response = await run({ freshGeneration: generation > 0, newEvents: events });
     applyResponse(turn, events, response, terminate);
-    if (!turn.out.continuedAsNew) {
-      history.push(...turn.out.history);
-      break;
-    }
+    if (!turn.out.continuedAsNew) break;
     if (generation + 1 >= MAX_CONTINUE_AS_NEW_PER_TURN) {
       throw new DurableTaskError('INTERNAL', `workflow '${state.instanceId}' continued as new ${MAX_CONTINUE_AS_NEW_PER_TURN} times in one turn`);
     }
-    // The new generation replaces the history and runs at once on the same work item.
+    // The new generation replaces the history and runs at once on the same work item: its first events
+    // are the next execution's input, and the result's history starts again from them.
     replaced = true;
-    events = turn.out.history;
-    turn.out = { ...turn.out, history: [], continuedAsNew: false };
+    events = turn.out.newHistory;
+    turn.out.newHistory = [];
+    turn.out.continuedAsNew = false;
   }
-  if (terminate && !turn.state.completedEvent) forceTermination(turn, terminate, history);
+  if (terminate && !turn.state.completedEvent) forceTermination(turn, terminate);
   if (terminate?.recurse && turn.state.completedEvent) turn.out.messages.push(...cascade(turn.state, terminate, ctx.now));
-  turn.state.historyLength = (replaced ? 0 : state.historyLength) + history.length;
-  return {
-    result: {
-      newHistory: history,
-      continuedAsNew: replaced,
-      instance: instanceUpdate(turn.state),
-      activityTasks: turn.out.activityTasks,
-      timers: turn.out.timers,
-      messages: turn.out.messages,
-      warnings: turn.out.warnings.length > 0 ? turn.out.warnings : undefined,
-    },
-    state: turn.state,
-    duplicates,
-    executed: true,
-  };
+  turn.out.continuedAsNew = replaced;
+  turn.state.historyLength = (turn.out.continuedAsNew ? 0 : state.historyLength) + turn.out.newHistory.length;
+  turn.out.instance = instanceUpdate(turn.state);
+  return { result: turn.out, state: turn.state, duplicates, executed: true };
 }
 
 /** A turn that runs no code: it only consumes its inbox (and may pass a recursive terminate through). */
-function consumeOnly(messages: OutboundMessage[] = []): WorkflowTurnResult {
-  return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages };
+function consumeOnly(messages: OutboundMessage[] = []): TurnResult {
+  return { ...emptyTurnResult(), messages };
 }
 
 function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnResponse, terminate?: ExecutionTerminatedEvent): void {
@@ -115,15 +101,15 @@ function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnRespons
   if (response.version && (response.version.patches.length > 0 || response.version.name)) started.version = response.version;
   // Terminate beats continue-as-new: a terminated workflow never starts another generation.
   const actions = terminate ? response.actions.filter((a) => !(a.type === 'completeWorkflow' && a.workflowStatus === 'CONTINUED_AS_NEW')) : response.actions;
-  turn.out.history.push(...events);
-  const before = turn.out.history.length;
+  turn.out.newHistory.push(...events);
+  const before = turn.out.newHistory.length;
   try {
     applyActions(turn, actions);
   } catch (error) {
     // An action no engine can apply is a bug in the workflow's code: fail the workflow, never loop on it.
     if (!(error instanceof DurableTaskError)) throw error;
-    turn.out.history.length = before;
-    turn.out = { ...emptyTurnOutput(), history: turn.out.history };
+    turn.out.newHistory.length = before;
+    turn.out = { ...emptyTurnResult(), newHistory: turn.out.newHistory };
     applyActions(turn, [
       { id: -1, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: error.name, errorMessage: error.message, isNonRetriable: true } },
     ]);
@@ -131,13 +117,11 @@ function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnRespons
 }
 
 /** The SDK ignored a terminate (or could not see it): drop the turn's outbound work and terminate anyway. */
-function forceTermination(turn: Turn, terminate: ExecutionTerminatedEvent, history: HistoryEvent[]): void {
+function forceTermination(turn: Turn, terminate: ExecutionTerminatedEvent): void {
   turn.out.activityTasks = [];
   turn.out.timers = [];
   turn.out.messages = [];
-  const before = turn.out.history.length;
   applyActions(turn, [{ id: -1, type: 'completeWorkflow', workflowStatus: 'TERMINATED', result: terminate.input }]);
-  history.push(...turn.out.history.slice(before));
 }
 
 /**

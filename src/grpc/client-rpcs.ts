@@ -16,7 +16,9 @@ import { runtimeStatusFromWire } from '../protocol/wire/status-wire.js';
 import { workflowStateToWire } from '../protocol/wire/state-wire.js';
 import { optionalTimestampToDate } from '../protocol/wire/timestamp-wire.js';
 import { requireNonEmpty, tagsFromWire } from '../protocol/wire/wire-util.js';
+import { createInstanceRequestFromBinary } from '../protocol/wire/dialect-wire.js';
 import {
+  CreateInstanceRequestSchema,
   CreateInstanceResponseSchema,
   GetInstanceResponseSchema,
   PurgeInstancesResponseSchema,
@@ -30,7 +32,8 @@ import {
 import { InvalidArgumentError, TimeoutError } from '../errors.js';
 import { Client } from '../runtime/client.js';
 import type { Logger } from '../runtime/logger.js';
-import type { TaskHubSidecarHandlers } from './service-definition.js';
+import { dialectOfCall } from './dialect.js';
+import { encoded, type TaskHubSidecarHandlers } from './service-definition.js';
 import { unary } from './rpc-handler.js';
 
 type ClientHandlers = Pick<
@@ -50,7 +53,8 @@ export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers
   };
   return {
     hello: unary(logger, 'Hello', async () => create(EmptySchema)),
-    startInstance: unary(logger, 'StartInstance', async (request) => {
+    startInstance: unary(logger, 'StartInstance', async (body, call) => {
+      const request = createInstanceRequestFromBinary(dialectOfCall(call.metadata), encoded(CreateInstanceRequestSchema, body));
       const instanceId = request.instanceId === '' ? randomUUID() : validateInstanceId(request.instanceId);
       const event = newEvent('executionStarted', new Date(), {
         name: requireNonEmpty(request.name, 'name'),

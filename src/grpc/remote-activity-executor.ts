@@ -6,6 +6,7 @@ import { LeaseLostError, UnavailableError } from '../errors.js';
 import type { FailureDetails, Payload } from '../protocol/common.js';
 import { newEvent } from '../protocol/history.js';
 import { traceContextToWire } from '../protocol/wire/common-wire.js';
+import { workItemToBinary } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import { abandonDelayMs } from '../runtime/workflow-processor.js';
 import type { RemoteProcessorOptions } from './remote-workflow-executor.js';
@@ -53,8 +54,8 @@ export class RemoteActivityProcessor {
 
   private dispatch(item: ActivityWorkItem): Promise<ActivityAnswer> {
     const { event } = item;
-    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), (token) =>
-      create(WorkItemSchema, {
+    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), (token, stream) =>
+      workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'activityRequest',
           value: {
@@ -68,7 +69,7 @@ export class RemoteActivityProcessor {
           },
         },
         completionToken: token,
-      }),
+      })),
     ).answer;
   }
 }

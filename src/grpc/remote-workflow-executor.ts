@@ -9,6 +9,7 @@ import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import { LeaseLostError, UnavailableError } from '../errors.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
+import { workItemToBinary } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import type { Logger } from '../runtime/logger.js';
 import { abandonDelayMs } from '../runtime/workflow-processor.js';
@@ -58,14 +59,14 @@ export class RemoteWorkflowProcessor {
 
   private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[]): Promise<TurnResponse> {
     const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
-    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token) =>
-      create(WorkItemSchema, {
+    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) =>
+      workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'workflowRequest',
           value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
         },
         completionToken: token,
-      }),
+      })),
     );
     return dispatch.answer;
   }

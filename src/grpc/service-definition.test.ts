@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { create } from '@bufbuild/protobuf';
+import { create, fromBinary } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
 import { SERVICE_PATH_PREFIX, taskHubSidecarServiceDefinition, type TaskHubSidecarHandlers } from './service-definition.js';
 import { actionsFromWire } from '../protocol/wire/action-wire.js';
 import {
   CompleteTaskResponseSchema,
+  GetInstanceRequestSchema,
   WorkItemSchema,
   WorkflowResponseSchema,
   type WorkflowResponse,
@@ -18,15 +19,20 @@ const require = createRequire(import.meta.url);
 describe('TaskHubSidecarService definition', () => {
   const definition = taskHubSidecarServiceDefinition();
 
-  it('serves CompleteWorkflowTask and CompleteOrchestratorTask with the same request type', () => {
+  it('hands the dialect-dependent requests over as bytes and decodes the others', () => {
     const current = definition.completeWorkflowTask;
     const old = definition.completeOrchestratorTask;
     assert.equal(current.path, '/TaskHubSidecarService/CompleteWorkflowTask');
     assert.equal(old.path, '/TaskHubSidecarService/CompleteOrchestratorTask');
     const bytes = current.requestSerialize(create(WorkflowResponseSchema, { instanceId: 'i1', completionToken: 't' }));
     const request = old.requestDeserialize(bytes);
-    assert.equal(request.$typeName, 'WorkflowResponse');
-    assert.equal(request.instanceId, 'i1');
+    assert.ok(request instanceof Uint8Array);
+    assert.equal(fromBinary(WorkflowResponseSchema, request).instanceId, 'i1');
+    for (const name of ['getWorkItems', 'startInstance', 'completeWorkflowTask'] as const) {
+      assert.ok(definition[name].requestDeserialize(Buffer.alloc(0)) instanceof Uint8Array, name);
+    }
+    const get = definition.getInstance.requestDeserialize(definition.getInstance.requestSerialize(create(GetInstanceRequestSchema, { instanceId: 'x' })));
+    assert.equal(get.instanceId, 'x');
   });
 
   it('puts every method under /TaskHubSidecarService/<Method>', () => {
@@ -53,9 +59,10 @@ describe('TaskHubSidecarService definition', () => {
 
   it('carries a call from the Microsoft SDK\'s generated client to a grpc-js server using it', async () => {
     const received: WorkflowResponse[] = [];
+    const decode = (body: Uint8Array | WorkflowResponse) => (body instanceof Uint8Array ? fromBinary(WorkflowResponseSchema, body) : body);
     const handlers: Partial<TaskHubSidecarHandlers> = {
       completeOrchestratorTask: (call, callback) => {
-        received.push(call.request);
+        received.push(decode(call.request));
         callback(null, create(CompleteTaskResponseSchema));
       },
       getWorkItems: (call) => {

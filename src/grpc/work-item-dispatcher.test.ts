@@ -1,24 +1,29 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { create } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { InvalidArgumentError, UnavailableError } from '../errors.js';
 import { WorkItemSchema, type WorkItem } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import type { Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemDispatcher } from './work-item-dispatcher.js';
 
-const item = (token: string) => create(WorkItemSchema, { completionToken: token });
+const item = (token: string) => toBinary(WorkItemSchema, create(WorkItemSchema, { completionToken: token }));
+const plain = { statefulHistory: false, historyStreaming: false };
+/** Attaches a stream that hands each written item, decoded, to `onItem`. */
+const attach = (d: WorkItemDispatcher, onItem: (wi: WorkItem) => unknown = () => undefined, dialect: Dialect = 'dapr') =>
+  d.attach((bytes) => void onItem(fromBinary(WorkItemSchema, bytes)), dialect, plain);
 
 describe('WorkItemDispatcher', () => {
   it('registers a dispatch before writing it, so an answer given during write is accepted', async () => {
     const d = new WorkItemDispatcher();
-    d.attach((wi) => d.complete('workflow', 'i1', wi.completionToken, () => 'answer'));
+    attach(d, (wi) => d.complete('workflow', 'i1', wi.completionToken, () => 'answer'));
     assert.equal(await d.dispatch('workflow', 'i1', item).answer, 'answer');
   });
 
   it('sends round robin over the connected streams', () => {
     const d = new WorkItemDispatcher();
     const seen: number[] = [];
-    d.attach(() => seen.push(1));
-    d.attach(() => seen.push(2));
+    attach(d, () => seen.push(1));
+    attach(d, () => seen.push(2));
     for (let i = 0; i < 4; i++) void d.dispatch('activity', `k${i}`, item).answer.catch(() => undefined);
     assert.deepEqual(seen, [1, 2, 1, 2]);
   });
@@ -26,7 +31,7 @@ describe('WorkItemDispatcher', () => {
   it('matches an empty token by key, refuses unknown tokens and tokens of another key', async () => {
     const d = new WorkItemDispatcher();
     const written: WorkItem[] = [];
-    d.attach((wi) => written.push(wi));
+    attach(d, (wi) => written.push(wi));
     const a = d.dispatch('workflow', 'a', item);
     const b = d.dispatch('workflow', 'b', item);
     assert.throws(() => d.complete('workflow', 'a', 'stale', () => 1), { code: 'NOT_FOUND' });
@@ -40,7 +45,7 @@ describe('WorkItemDispatcher', () => {
 
   it('rejects the dispatch when the answer is malformed', async () => {
     const d = new WorkItemDispatcher();
-    d.attach(() => undefined);
+    attach(d);
     const a = d.dispatch('activity', 'i/0', item);
     assert.throws(() => d.complete('activity', 'i/0', a.token, () => { throw new InvalidArgumentError('result', 'bad'); }), InvalidArgumentError);
     await assert.rejects(a.answer, InvalidArgumentError);
@@ -48,16 +53,29 @@ describe('WorkItemDispatcher', () => {
 
   it('cancels what a stream holds when it detaches, and refuses work with no stream', async () => {
     const d = new WorkItemDispatcher();
-    const detach = d.attach(() => undefined);
+    const detach = attach(d);
     const a = d.dispatch('workflow', 'a', item);
     detach();
     await assert.rejects(a.answer, UnavailableError);
     await assert.rejects(d.dispatch('workflow', 'b', item).answer, UnavailableError);
   });
 
+  it("knows the dialect of the stream that holds each dispatch", () => {
+    const d = new WorkItemDispatcher();
+    attach(d, undefined, 'microsoft');
+    attach(d, undefined, 'dapr');
+    const a = d.dispatch('workflow', 'a', item);
+    const b = d.dispatch('workflow', 'b', item);
+    void a.answer.catch(() => undefined);
+    void b.answer.catch(() => undefined);
+    assert.equal(d.dialectOf(a.token), 'microsoft');
+    assert.equal(d.dialectOf(b.token), 'dapr');
+    assert.equal(d.dialectOf('unknown'), undefined);
+  });
+
   it('cancels by token (abandon) and refuses everything after close', async () => {
     const d = new WorkItemDispatcher();
-    d.attach(() => undefined);
+    attach(d);
     const a = d.dispatch('workflow', 'a', item);
     assert.equal(d.cancel(a.token, new Error('abandoned'), 'activity'), false);
     assert.equal(d.cancel(a.token, new Error('abandoned'), 'workflow'), true);

@@ -3,13 +3,20 @@
 // (a fast worker may answer before write returns); a stream that goes away cancels everything it holds.
 import { randomUUID } from 'node:crypto';
 import { DurableTaskError, InvalidArgumentError, UnavailableError } from '../errors.js';
-import type { WorkItem } from '../protocol/wire/gen/orchestrator_service_pb.js';
+import type { Dialect, WorkerStreamOptions } from '../protocol/wire/dialect-wire.js';
 
 export type DispatchKind = 'workflow' | 'activity';
 
-interface WorkerStream {
+/** What a dispatch knows of the stream it was given to, so it can encode the item for that stream. */
+export interface StreamInfo {
   readonly id: number;
-  readonly write: (item: WorkItem) => void;
+  readonly dialect: Dialect;
+  readonly options: WorkerStreamOptions;
+}
+
+interface WorkerStream extends StreamInfo {
+  /** Writes an item already encoded for this stream's dialect. */
+  readonly write: (item: Uint8Array) => void;
   readonly pending: Set<Pending>;
 }
 
@@ -52,8 +59,8 @@ export class WorkItemDispatcher {
   }
 
   /** Registers a connected stream; the returned function detaches it and cancels what it still holds. */
-  attach(write: (item: WorkItem) => void): () => void {
-    const stream: WorkerStream = { id: this.nextStreamId++, write, pending: new Set() };
+  attach(write: (item: Uint8Array) => void, dialect: Dialect, options: WorkerStreamOptions): () => void {
+    const stream: WorkerStream = { id: this.nextStreamId++, dialect, options, write, pending: new Set() };
     this.streams.push(stream);
     for (const listener of this.connectListeners) listener();
     let detached = false;
@@ -68,8 +75,8 @@ export class WorkItemDispatcher {
     };
   }
 
-  /** Sends an item to the next stream; `build` receives the fresh completion token to put on it. */
-  dispatch<R>(kind: DispatchKind, key: string, build: (token: string) => WorkItem): Dispatch<R> {
+  /** Sends an item to the next stream; `build` encodes it for that stream, with the fresh completion token. */
+  dispatch<R>(kind: DispatchKind, key: string, build: (token: string, stream: StreamInfo) => Uint8Array): Dispatch<R> {
     const stream = this.streams[this.roundRobin++ % Math.max(1, this.streams.length)];
     const token = randomUUID();
     if (this.closed) return { token, answer: Promise.reject(this.closed) };
@@ -81,7 +88,7 @@ export class WorkItemDispatcher {
     const entry = pending as unknown as Pending;
     this.register(entry);
     try {
-      stream.write(build(token));
+      stream.write(build(token, stream));
     } catch (error) {
       this.settle(entry, undefined, new UnavailableError(`could not write to worker stream ${stream.id}`, { cause: error }));
     }
@@ -111,6 +118,11 @@ export class WorkItemDispatcher {
       throw reason;
     }
     this.settle(pending, value);
+  }
+
+  /** The dialect of the stream holding the dispatch with `token`; undefined when no dispatch has it. */
+  dialectOf(token: string): Dialect | undefined {
+    return this.byToken.get(token)?.stream.dialect;
   }
 
   /** Cancels a dispatch by its token (AbandonTask*WorkItem); false when no dispatch has that token. */

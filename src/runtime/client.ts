@@ -1,6 +1,7 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
 import { randomUUID } from 'node:crypto';
-import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
@@ -30,6 +31,11 @@ export interface ClientOptions {
   backend: Backend;
   /** @default 4 MiB */
   maxPayloadBytes?: number;
+  /**
+   * Timestamps of the events the client sends (starts, raised events). Wait timeouts stay in real time.
+   * @default the real clock
+   */
+  clock?: Clock;
 }
 
 export interface WorkflowStatePage {
@@ -40,6 +46,7 @@ export interface WorkflowStatePage {
 export class Client {
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
+  private readonly clock: Clock;
   /** Waiters by instance, fed by one backend subscription shared by every wait of this client. */
   private readonly waiters = new Map<string, Set<StatusListener>>();
   private unsubscribe: (() => void) | undefined;
@@ -47,6 +54,11 @@ export class Client {
   constructor(options: ClientOptions) {
     this.backend = options.backend;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 
   async scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: ScheduleOptions<I> = {}): Promise<string> {
@@ -56,7 +68,7 @@ export class Client {
       throw new InvalidArgumentError('startAt', 'must be a valid Date');
     }
     const instanceId = options.instanceId ?? randomUUID();
-    const event = newEvent('executionStarted', new Date(), {
+    const event = newEvent('executionStarted', this.now(), {
       name,
       input: encodePayload(options.input, `input of workflow '${name}'`, this.maxPayloadBytes),
       workflowInstance: { instanceId, executionId: randomUUID() },
@@ -88,17 +100,17 @@ export class Client {
     validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const input = encodePayload(data, `data of event '${eventName}'`, this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name: eventName, input }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', this.now(), { name: eventName, input }));
   }
 
   async suspendWorkflow(instanceId: string, reason?: string): Promise<void> {
     validateInstanceId(instanceId);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: encodePayload(reason, 'reason') }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', this.now(), { input: encodePayload(reason, 'reason') }));
   }
 
   async resumeWorkflow(instanceId: string, reason?: string): Promise<void> {
     validateInstanceId(instanceId);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: encodePayload(reason, 'reason') }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', this.now(), { input: encodePayload(reason, 'reason') }));
   }
 
   /**
@@ -108,7 +120,7 @@ export class Client {
   async terminateWorkflow(instanceId: string, options: { output?: unknown; recursive?: boolean } = {}): Promise<void> {
     validateInstanceId(instanceId);
     const input = encodePayload(options.output, 'output', this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input, recurse: options.recursive ?? true }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', this.now(), { input, recurse: options.recursive ?? true }));
   }
 
   /**
@@ -134,6 +146,11 @@ export class Client {
     if (query.statuses !== undefined) validStatuses(query.statuses);
     const page = await this.backend.listWorkflows(query);
     return { instances: page.instances.map((m) => toWorkflowState(m, query.includePayloads ?? false)), continuationToken: page.continuationToken };
+  }
+
+  /** How many instances match the filters, per status. */
+  async countWorkflows(query: WorkflowCountQuery = {}): Promise<WorkflowCounts> {
+    return this.backend.countWorkflows(query);
   }
 
   async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {

@@ -1,6 +1,7 @@
 // Wakes an idle loop when the backend signals new work, with polling (exponential back-off) as the fallback
 // for work that no signal announces: timers coming due, other processes on a shared SQLite file.
 import type { Backend, BackendSignal } from '../backends/backend.js';
+import { systemClock, type Clock } from '../core/clock.js';
 
 export class Wake {
   private signaled = false;
@@ -8,7 +9,11 @@ export class Wake {
   private due: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly unsubscribe: () => void;
 
-  constructor(backend: Backend, kind: BackendSignal['kind']) {
+  constructor(
+    backend: Backend,
+    kind: BackendSignal['kind'],
+    private readonly clock: Clock = systemClock,
+  ) {
     this.unsubscribe = backend.subscribe((signal) => {
       if (signal.kind === kind) this.notify();
     });
@@ -27,12 +32,12 @@ export class Wake {
    */
   notifyAt(at: Date): void {
     const when = at.getTime();
-    if (this.due && this.due.at <= when && this.due.at > Date.now()) return;
+    if (this.due && this.due.at <= when && this.due.at > this.clock.now()) return;
     if (this.due) clearTimeout(this.due.timer);
     const timer = setTimeout(() => {
       this.due = undefined;
       this.notify();
-    }, Math.max(0, when - Date.now()));
+    }, Math.max(0, when - this.clock.now()));
     timer.unref();
     this.due = { at: when, timer };
   }

@@ -13,7 +13,8 @@ import { eventually, startTestSidecar, type SidecarHarness } from '../grpc/sidec
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's orchestrators are untyped generators */
 // The SDK races its waits against timers it never clears, so the process lingers this long after the last wait.
-const WAIT_S = 4;
+// Generous: the machine running the suite may be loaded; a wait returns as soon as the instance finishes.
+const WAIT_S = 30;
 
 type Orchestrator = (ctx: OrchestrationContext, input: any) => AsyncGenerator<any, any, any>;
 

@@ -16,19 +16,26 @@ export class RawClient {
     this.client = new Ctor(address, credentials.createInsecure(), options) as unknown as Client & Record<string, Function>;
   }
 
-  call<K extends keyof Def>(method: K, request: Req<K>, deadlineMs?: number): Promise<Res<K>> {
+  call<K extends keyof Def>(method: K, request: Req<K>, deadlineMs?: number, metadata = new Metadata()): Promise<Res<K>> {
     return new Promise((resolve, reject) => {
       const options = deadlineMs === undefined ? {} : { deadline: Date.now() + deadlineMs };
-      this.client[method as string]!.call(this.client, request, new Metadata(), options, (error: ServiceError | null, response: Res<K>) =>
+      this.client[method as string]!.call(this.client, request, metadata, options, (error: ServiceError | null, response: Res<K>) =>
         error ? reject(error) : resolve(response),
       );
     });
   }
 
   /** Opens GetWorkItems; items are queued for take(). */
-  openWorkItems(request: Req<'getWorkItems'>): WorkItemQueue {
-    const stream = this.client['getWorkItems']!.call(this.client, request) as ClientReadableStream<WorkItem>;
+  openWorkItems(request: Req<'getWorkItems'>, metadata = new Metadata()): WorkItemQueue {
+    const stream = this.client['getWorkItems']!.call(this.client, request, metadata) as ClientReadableStream<WorkItem>;
     return new WorkItemQueue(stream);
+  }
+
+  /** Opens GetWorkItems with a request already encoded (any dialect); each item is handed over as its bytes. */
+  openRawWorkItems(request: Uint8Array, metadata = new Metadata()): WorkItemQueue<Buffer> {
+    const def = taskHubSidecarServiceDefinition().getWorkItems;
+    const stream = this.client.makeServerStreamRequest(def.path, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, request, metadata);
+    return new WorkItemQueue<Buffer>(stream);
   }
 
   close(): void {
@@ -36,13 +43,13 @@ export class RawClient {
   }
 }
 
-export class WorkItemQueue {
-  readonly items: WorkItem[] = [];
+export class WorkItemQueue<T = WorkItem> {
+  readonly items: T[] = [];
   private waiters: Array<() => void> = [];
   ended: ServiceError | undefined;
 
-  constructor(readonly stream: ClientReadableStream<WorkItem>) {
-    stream.on('data', (item: WorkItem) => {
+  constructor(readonly stream: ClientReadableStream<T>) {
+    stream.on('data', (item: T) => {
       this.items.push(item);
       this.wake();
     });
@@ -53,7 +60,7 @@ export class WorkItemQueue {
   }
 
   /** The first queued item matching `match` (removed from the queue), waiting up to timeoutMs for one. */
-  async take(match: (item: WorkItem) => boolean = () => true, timeoutMs = 5000): Promise<WorkItem> {
+  async take(match: (item: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.items.findIndex(match);

@@ -1,6 +1,8 @@
 // The in-process backend: Maps and heaps, no I/O. For tests, demos and the examples; every operation is
 // atomic because it runs synchronously between awaits. Events and rows are deep-copied in and out (Dates
 // kept) so that callers never alias stored state.
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
 import { cancelsScheduledStart, eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -17,21 +19,34 @@ import type {
   OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
-import { listInstances } from './list-instances.js';
+import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
+
+export interface MemoryBackendOptions {
+  /** Where "now" comes from: timers, scheduled starts and leases fall due by it. @default the real clock */
+  clock?: Clock;
+}
 
 export class MemoryBackend implements Backend {
   private readonly instances = new InstanceTable();
   private readonly activities = new ActivityQueue();
-  private readonly signals = new SignalHub(() => this.nextDueAt());
+  private readonly clock: Clock;
+  private readonly signals: SignalHub;
+
+  constructor(options: MemoryBackendOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.signals = new SignalHub(() => this.nextDueAt(), this.clock);
+  }
 
   async init(): Promise<void> {}
 
@@ -50,7 +65,7 @@ export class MemoryBackend implements Backend {
       }
       this.deleteInstance(existing);
     }
-    this.createInstance(start, start.scheduledStartTimestamp?.getTime() ?? Date.now());
+    this.createInstance(start, start.scheduledStartTimestamp?.getTime() ?? this.clock.now());
     this.signals.emit({ kind: 'workflowWork' });
   }
 
@@ -63,7 +78,7 @@ export class MemoryBackend implements Backend {
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
-    const locked = this.instances.lock(Date.now(), options.lockedBy, options.leaseMs, maxEvents);
+    const locked = this.instances.lock(this.clock.now(), options.lockedBy, options.leaseMs, maxEvents);
     this.signals.rearm();
     return locked && this.workflowItemOf(locked.inst, locked.batch);
   }
@@ -75,6 +90,7 @@ export class MemoryBackend implements Backend {
       lockedUntil: new Date(inst.lockedUntil),
       newEvents: batch.map((entry) => copyData(entry.event)),
       historyLength: inst.history.length,
+      executionId: inst.record.executionId,
       retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
     };
   }
@@ -85,13 +101,13 @@ export class MemoryBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     const inst = this.heldInstance(item);
     // Copy first, before any change: the turn must never alias the caller's objects.
     const turn = copyData(result);
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     const now = new Date(nowMs);
     const before = inst.record.runtimeStatus;
     inst.history = turn.continuedAsNew ? turn.newHistory : inst.history.concat(turn.newHistory);
@@ -119,19 +135,19 @@ export class MemoryBackend implements Backend {
 
   async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
     const inst = this.heldInstance(item);
-    this.instances.returnLocked(inst, Date.now() + (options?.delayMs ?? 0));
+    this.instances.returnLocked(inst, this.clock.now() + (options?.delayMs ?? 0));
     this.instances.unlock(inst);
     this.signals.emit({ kind: 'workflowWork' });
   }
 
   async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
     const inst = this.heldInstance(item);
-    this.instances.renew(inst, Date.now() + leaseMs);
+    this.instances.renew(inst, this.clock.now() + leaseMs);
     item.lockedUntil = new Date(inst.lockedUntil);
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    const task = this.activities.lock(Date.now(), options.lockedBy, options.leaseMs);
+    const task = this.activities.lock(this.clock.now(), options.lockedBy, options.leaseMs);
     this.signals.rearm();
     return task && this.workItemOf(task);
   }
@@ -164,7 +180,7 @@ export class MemoryBackend implements Backend {
     if (!inst) return undefined;
     this.enqueueEvent(inst, event, undefined);
     const lease = options.leaseWorkflow;
-    const batch = lease && this.instances.lockOne(inst, Date.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
+    const batch = lease && this.instances.lockOne(inst, this.clock.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
     if (batch) return this.workflowItemOf(inst, batch);
     this.signals.emit({ kind: 'workflowWork' });
     return undefined;
@@ -172,13 +188,13 @@ export class MemoryBackend implements Backend {
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
     const task = this.heldTask(item);
-    this.activities.release(task, Date.now() + (options?.delayMs ?? 0));
+    this.activities.release(task, this.clock.now() + (options?.delayMs ?? 0));
     this.signals.emit({ kind: 'activityWork' });
   }
 
   async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
     const task = this.heldTask(item);
-    this.activities.renew(task, Date.now() + leaseMs);
+    this.activities.renew(task, this.clock.now() + leaseMs);
     item.lockedUntil = new Date(task.availableAt);
   }
 
@@ -190,6 +206,10 @@ export class MemoryBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
     return copyData(listInstances(records, query));
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return countInstances(Array.from(this.instances.values(), (inst) => inst.record), query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {
@@ -221,7 +241,7 @@ export class MemoryBackend implements Backend {
 
   /** `start` is already a private copy; its ExecutionStarted is the new instance's first inbox event. */
   private createInstance(start: ExecutionStartedEvent, visibleAt: number): void {
-    const inst = this.instances.create(newInstanceRecord(start, new Date()));
+    const inst = this.instances.create(newInstanceRecord(start, new Date(this.clock.now())));
     this.instances.enqueue(inst, start, visibleAt);
   }
 
@@ -232,7 +252,7 @@ export class MemoryBackend implements Backend {
 
   /** An event for an instance still waiting for its scheduled start waits for that start too. */
   private enqueueEvent(inst: InstanceState, event: HistoryEvent, visibleAt: Date | undefined): void {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     if (cancelsScheduledStart(event) && pendingStartAt(inst.record)) {
       this.instances.makeVisible(inst, now.getTime());
       this.instances.enqueue(inst, event, now.getTime());
@@ -269,7 +289,11 @@ export class MemoryBackend implements Backend {
     inst.record.warnings = [...(inst.record.warnings ?? []), ...warnings];
   }
 
-  private nextDueAt(): number | undefined {
+  /**
+   * The earliest time (clock ms) at which queued work falls due: an inbox event, an activity task, or the expiry
+   * of a lease. Undefined when nothing waits. Time skipping in tests jumps the clock here when the hub is idle.
+   */
+  nextDueAt(): number | undefined {
     const a = this.instances.nextDueAt();
     const b = this.activities.nextDueAt();
     if (a === undefined) return b;

@@ -1,7 +1,7 @@
 // Instance rows, histories and inbox writes that are not part of a work item: creation, events from clients,
 // metadata, listing with keyset pagination, and purge.
 import type { Pool } from 'pg';
-import type { CreateReusePolicy, WorkflowPage, WorkflowQuery } from '../backend.js';
+import type { CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
 import { FailedPreconditionError, InvalidArgumentError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -207,31 +207,48 @@ function decodeToken(token: string): [Date, string] {
   throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
 }
 
-/** Instances ordered by (createdAt, instanceId); the token is the last row's key. */
-export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
-  const pageSize = query.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
-  const p = new Params();
+/** The WHERE terms of the listWorkflows filters (without paging), adding their parameters to p. */
+function filterTerms(query: WorkflowCountQuery, p: Params): string[] {
   const where: string[] = [];
   if (query.statuses && query.statuses.length > 0) where.push(`runtime_status = ANY(${p.add(query.statuses)}::text[])`);
   if (query.name !== undefined) where.push(`name = ${p.add(query.name)}`);
   if (query.instanceIdPrefix) where.push(`starts_with(instance_id, ${p.add(query.instanceIdPrefix)})`);
   if (query.createdFrom) where.push(`created_at >= ${p.add(query.createdFrom)}`);
   if (query.createdTo) where.push(`created_at <= ${p.add(query.createdTo)}`);
+  return where;
+}
+
+/** Instances ordered by (createdAt, instanceId), either way; the token is the last row's key. */
+export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
+  const pageSize = query.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
+  const p = new Params();
+  const where = filterTerms(query, p);
+  const direction = query.newestFirst ? 'DESC' : 'ASC';
   if (query.continuationToken) {
     const [createdAt, instanceId] = decodeToken(query.continuationToken);
-    where.push(`(created_at, instance_id) > (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
+    where.push(`(created_at, instance_id) ${query.newestFirst ? '<' : '>'} (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
   }
   const sql =
     `SELECT ${METADATA_COLUMNS} FROM ${t.instances}` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY created_at, instance_id LIMIT ${p.add(pageSize + 1)}`;
+    ` ORDER BY created_at ${direction}, instance_id ${direction} LIMIT ${p.add(pageSize + 1)}`;
   const result = await pool.query<MetadataRow>(sql, p.values);
   const rows = result.rows.slice(0, pageSize);
   const page: WorkflowPage = { instances: rows.map((row) => toMetadata(row, query.includePayloads ?? false)) };
   const last = rows[rows.length - 1];
   if (result.rows.length > pageSize && last) page.continuationToken = encodeToken(last.created_at, last.instance_id);
   return page;
+}
+
+export async function countInstances(pool: Pool, t: Tables, query: WorkflowCountQuery): Promise<WorkflowCounts> {
+  const p = new Params();
+  const where = filterTerms(query, p);
+  const sql = `SELECT runtime_status, COUNT(*)::int AS n FROM ${t.instances}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY runtime_status`;
+  const result = await pool.query<{ runtime_status: RuntimeStatus; n: number }>(sql, p.values);
+  const counts: WorkflowCounts = {};
+  for (const row of result.rows) counts[row.runtime_status] = row.n;
+  return counts;
 }
 
 export async function purgeInstance(pool: Pool, t: Tables, instanceId: string): Promise<boolean> {

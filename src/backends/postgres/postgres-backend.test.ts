@@ -7,7 +7,7 @@ import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgr
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
+import type { BackendSignal, TurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
 import { PostgresBackend, type PostgresBackendOptions } from './postgres-backend.js';
@@ -30,7 +30,7 @@ function start(instanceId: string, fields: Partial<ExecutionStartedEvent> = {}):
   return newEvent('executionStarted', fields.timestamp ?? new Date(), { name: 'Wf', workflowInstance: { instanceId, executionId: `e-${instanceId}` }, ...fields });
 }
 
-function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 

@@ -4,7 +4,7 @@
 // Turns that need core/delivery decisions per target (continue-as-new, start messages, terminations) and
 // batches of one take commitTurn's path; a batch whose statement fails is retried turn by turn there.
 import type { Pool } from 'pg';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowTurnResult } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, TurnResult } from '../backend.js';
 import { cancelsScheduledStart, isStartMessage } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
@@ -14,13 +14,13 @@ import { commitTurn, leasedItems, leaseTokens, type LeaseKey, type TurnRow } fro
 import { TickBatcher } from '../shared/tick-batcher.js';
 
 /** A turn that can share a statement with others: no decisions per target. */
-export function isPlainTurn(result: WorkflowTurnResult): boolean {
+export function isPlainTurn(result: TurnResult): boolean {
   return !result.continuedAsNew && !result.messages.some((m) => isStartMessage(m) || cancelsScheduledStart(m.event));
 }
 
 interface Pending {
   key: LeaseKey;
-  result: WorkflowTurnResult;
+  result: TurnResult;
   request?: ActivityLeaseRequest;
   resolve: (leased: ActivityWorkItem[]) => void;
   reject: (error: unknown) => void;
@@ -34,7 +34,7 @@ export class TurnBatcher {
     private readonly t: Tables,
   ) {}
 
-  commit(key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
+  commit(key: LeaseKey, result: TurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
     if (!isPlainTurn(result)) return commitTurn(this.pool, this.t, key, result, request);
     return new Promise((resolve, reject) => this.batcher.add({ key, result, request, resolve, reject }));
   }

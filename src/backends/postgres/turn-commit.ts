@@ -4,7 +4,7 @@
 // transaction.
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, WorkflowTurnResult } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, TurnResult } from '../backend.js';
 import { cancelsScheduledStart, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
@@ -57,7 +57,7 @@ function messagesInsert(p: Params, t: Tables, messages: OutboundMessage[], guard
 function turnStatement(
   t: Tables,
   key: LeaseKey,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   messages: OutboundMessage[],
   warnings: string[],
   lease: { request?: ActivityLeaseRequest; tokens: (string | null)[] },
@@ -112,11 +112,11 @@ export interface TurnRow {
 }
 
 /** Lock tokens for the tasks to insert already leased: the first `max`, null for the rest. */
-export function leaseTokens(result: WorkflowTurnResult, request?: ActivityLeaseRequest): (string | null)[] {
+export function leaseTokens(result: TurnResult, request?: ActivityLeaseRequest): (string | null)[] {
   return result.activityTasks.map((_, i) => (request && i < request.max ? randomUUID() : null));
 }
 
-export function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
+export function leasedItems(key: LeaseKey, result: TurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
   const byToken = new Map(row.leased.map((r) => [r.token, r]));
   const items: ActivityWorkItem[] = [];
   tokens.forEach((token, i) => {
@@ -127,7 +127,7 @@ export function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (
   return items;
 }
 
-export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
+export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: TurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
   const warnings = [...(result.warnings ?? [])];
   const tokens = leaseTokens(result, request);
   // Start messages and terminations need core/delivery decisions per target: an explicit transaction.

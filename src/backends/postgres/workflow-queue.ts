@@ -21,6 +21,7 @@ interface LockedRow {
   instance_id: string;
   runtime_status: RuntimeStatus;
   history_length: number;
+  execution_id: string;
   lock_expires_at: Date;
   seq: string | null;
   event: string | null;
@@ -83,7 +84,7 @@ export async function lockWorkflows(
       UPDATE ${t.instances} i SET lock_token = gen_random_uuid()::text, locked_by = ${p.add(options.lockedBy)},
         lock_expires_at = ${leaseSql(p, options.leaseMs)}
       FROM picked WHERE i.instance_id = picked.instance_id
-      RETURNING i.instance_id, i.lock_token, i.runtime_status, i.history_length, i.lock_expires_at, picked.kind, picked.visible_at, picked.seq AS first_seq
+      RETURNING i.instance_id, i.lock_token, i.runtime_status, i.history_length, i.execution_id, i.lock_expires_at, picked.kind, picked.visible_at, picked.seq AS first_seq
     ), ev AS (
       UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = inst.lock_expires_at
       FROM inst, (SELECT e2.seq FROM (
@@ -93,7 +94,7 @@ export async function lockWorkflows(
       WHERE e.seq = w.seq AND e.instance_id = inst.instance_id
       RETURNING e.instance_id, e.seq, e.event, e.dequeue_count
     )
-    SELECT inst.instance_id, inst.lock_token, inst.runtime_status, inst.history_length, inst.lock_expires_at,
+    SELECT inst.instance_id, inst.lock_token, inst.runtime_status, inst.history_length, inst.execution_id, inst.lock_expires_at,
       ev.seq, ev.event, ev.dequeue_count
     FROM inst LEFT JOIN ev ON ev.instance_id = inst.instance_id
     ORDER BY inst.kind, inst.visible_at, inst.first_seq, ev.seq`;
@@ -132,6 +133,7 @@ function workItemOf(rows: LockedRow[], token: string): WorkflowWorkItem {
     lockedUntil: first.lock_expires_at,
     newEvents: events.map((row) => decodeEvent(row.event!)),
     historyLength: first.history_length,
+    executionId: first.execution_id,
     retryCount: Math.max(0, ...events.map((row) => row.dequeue_count! - 1)),
     handle,
   };

@@ -103,7 +103,7 @@ export function deliverResult(
 ): WorkflowWorkItem | undefined {
   const row = sql
     .get(
-      `SELECT instance_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
+      `SELECT instance_id, execution_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
        FROM instances WHERE instance_id = ?`,
     )
     .get(instanceId) as (ArrivalRow & StatusRow) | undefined;

@@ -157,25 +157,23 @@ export function createOrMigrate(db: Database, path: string): void {
   migrateFrom(db, readVersion(db, path));
 }
 
-/**
- * For a read-only open: the database must already be a task hub at this code's schema version. Nothing is
- * created or migrated, so an empty file stays empty and an old one stays at its version.
- */
+/** For a read-only open: the file must be a task hub at this code's schema version; nothing is changed. */
 export function assertCurrentSchema(db: Database, path: string): void {
   const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
   if (!hasMeta) {
     assertNoForeignTables(db, path);
-    throw new FailedPreconditionError(`'${path}' is not a durabletask task hub: it is empty`);
+    throw new FailedPreconditionError(`'${path}' is not a durabletask task hub (no ${META_TABLE} table)`);
   }
   const version = readVersion(db, path);
-  if (version < SQLITE_SCHEMA_VERSION) {
+  if (version !== SQLITE_SCHEMA_VERSION) {
     throw new FailedPreconditionError(
-      `'${path}' has durabletask schema version ${version}; this version of durabletask-ts uses ${SQLITE_SCHEMA_VERSION}, and opening it ` +
-        'read-only does not migrate it (a worker or `durabletask serve` on it migrates it)',
+      `'${path}' has durabletask schema version ${version}, not ${SQLITE_SCHEMA_VERSION}; a read-only open never migrates: ` +
+        'open it once with a worker of this version',
     );
   }
 }
 
+/** Tables of another application in a file without our meta table: name them, and never touch them. */
 function assertNoForeignTables(db: Database, path: string): void {
   const others = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
   if (others.length === 0) return;

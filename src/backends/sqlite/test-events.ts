@@ -1,5 +1,5 @@
 // Builders for the SQLite backend's tests: start events and turn results with the fewest fields.
-import type { InstanceUpdate, WorkflowTurnResult } from '../backend.js';
+import type { InstanceUpdate, TurnResult } from '../backend.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 
@@ -16,7 +16,7 @@ export function instanceUpdate(instanceId: string, runtimeStatus: RuntimeStatus,
   return { runtimeStatus, name: 'wf', executionId: `exec-${instanceId}`, createdAt: new Date(0), ...fields };
 }
 
-export function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+export function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 

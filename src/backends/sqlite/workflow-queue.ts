@@ -2,7 +2,7 @@
 // renewing that lock. The lock token lives on the instance row and on exactly the inbox rows locked,
 // so completion deletes exactly the batch that was delivered.
 import { randomUUID } from 'node:crypto';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, TurnResult, WorkflowWorkItem } from '../backend.js';
 import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js';
@@ -43,11 +43,11 @@ interface InboxRow {
 // keeps a busy engine admitting only what it can run. UNION ALL with LIMIT 1 reads the second index only
 // when the first has nothing due.
 const CANDIDATE = `SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_started
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_started
     WHERE runtime_status <> 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   UNION ALL SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_new
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_new
     WHERE runtime_status = 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   LIMIT 1`;
@@ -55,6 +55,7 @@ const CANDIDATE = `SELECT * FROM (
 interface Candidate {
   instance_id: string;
   history_length: number;
+  execution_id: string;
   runtime_status: RuntimeStatus;
 }
 
@@ -120,7 +121,7 @@ export function enqueueLocked(
     )
     .run(lockToken, options.lockedBy, until, until, until, instanceId);
   const handle: LockHandle = { firstId: id, lastId: id, status: row.runtime_status };
-  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, retryCount: 0, handle };
+  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, executionId: row.execution_id, retryCount: 0, handle };
 }
 
 function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
@@ -152,6 +153,7 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
     lockedUntil: new Date(lockedUntil),
     newEvents: rows.map((r) => decodeEvent(r.event)),
     historyLength: candidate.history_length,
+    executionId: candidate.execution_id,
     // dequeue_count was already incremented for this delivery.
     retryCount: Math.max(...rows.map((r) => r.dequeue_count)) - 1,
     handle,
@@ -177,7 +179,7 @@ export function completeWorkflow(
   sql: Statements,
   tx: TxContext,
   item: WorkflowWorkItem,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   lease?: ActivityLeaseRequest,
 ): ActivityWorkItem[] {
   const id = item.instanceId;
@@ -232,7 +234,7 @@ function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskSche
 }
 
 /** Appends the turn's events as one row (after clearing the history on continue-as-new). */
-function appendHistory(sql: Statements, id: string, historyLength: number, result: WorkflowTurnResult): void {
+function appendHistory(sql: Statements, id: string, historyLength: number, result: TurnResult): void {
   if (result.continuedAsNew) sql.get('DELETE FROM history WHERE instance_id = ?').run(id);
   if (result.newHistory.length === 0) return;
   sql
@@ -248,7 +250,7 @@ function updateInstance(
   tx: TxContext,
   id: string,
   lockToken: string,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   historyLength: number,
 ): boolean {
   const u = result.instance;

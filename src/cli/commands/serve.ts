@@ -2,17 +2,19 @@
 // can run workflows against it. Prints one "listening on <address>" line when ready; SIGINT/SIGTERM
 // close the server and the database and exit 0.
 import type { Command } from 'commander';
+import type { Backend } from '../../backends/backend.js';
 import type { Logger } from '../../runtime/logger.js';
 import { CliError, EXIT_OTHER } from '../exit-codes.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isPostgresUrl, openBackend } from '../open-backend.js';
-import { globalsOf, parsePort, print } from '../parse.js';
+import { globalsOf, parsePort, print, untilSignal } from '../parse.js';
 
 const EXAMPLES = `
 Examples:
   $ durabletask serve
   $ durabletask serve --port 50001 --host 0.0.0.0
   $ durabletask serve --db ./orders.sqlite
+  $ durabletask serve --dashboard-port 8233
   $ durabletask serve --db postgres://postgres@localhost/app --schema orders
 
 A SQLite --db file is created when missing; a PostgreSQL schema is created or migrated.
@@ -24,8 +26,9 @@ export function registerServe(program: Command): void {
     .description('run the gRPC sidecar (Durable Task protocol) on the task hub')
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', parsePort, 4001)
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--dashboard-port <port>', 'also serve the web dashboard on this port (same host)', parsePort)
     .addHelpText('after', EXAMPLES)
-    .action(async (options: { port: number; host: string }, command: Command) => {
+    .action(async (options: { port: number; host: string; dashboardPort?: number }, command: Command) => {
       const globals = globalsOf(command);
       // A serve that cannot start must leave no new task hub file behind.
       const newFile = !isPostgresUrl(globals.db) && !existsSync(globals.db);
@@ -46,12 +49,27 @@ export function registerServe(program: Command): void {
         throw new CliError(EXIT_OTHER, `cannot serve on ${options.host}:${options.port}: ${message}`, { cause: error });
       }
       print(`listening on ${sidecar.address}`);
+      const dashboard = options.dashboardPort === undefined ? undefined : await serveDashboard(backend, sidecar, options.host, options.dashboardPort);
+      if (dashboard) print(`dashboard on ${dashboard.url}`);
       await untilSignal();
+      await dashboard?.close();
       await sidecar.close();
       await backend.close();
       // Stray handles (a pg pool's idle timer, logger buffers) must not keep a stopped server alive.
       process.exit(0);
     });
+}
+
+async function serveDashboard(backend: Backend, sidecar: Sidecar, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  try {
+    const { startDashboard } = await import('../../dashboard/dashboard-server.js');
+    return await startDashboard({ backend, host, port });
+  } catch (error) {
+    await sidecar.close();
+    await backend.close();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(EXIT_OTHER, `cannot serve the dashboard on ${host}:${port}: ${message}`, { cause: error });
+  }
 }
 
 interface Sidecar {
@@ -67,19 +85,4 @@ async function routeGrpcLogs(logger: Logger): Promise<void> {
   if (process.env['GRPC_VERBOSITY']) return;
   const grpc = await import('@grpc/grpc-js');
   grpc.setLogger({ error: (...args: unknown[]) => logger.debug({ source: 'grpc-js' }, args.map(String).join(' ')) });
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

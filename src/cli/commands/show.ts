@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from '../../errors.js';
 import { withClient } from '../open-backend.js';
 import { formatState, formatTimeline, stateToJson } from '../format.js';
 import { globalsOf, print, printJson } from '../parse.js';
+import { historyToJson } from '../../protocol/history-json.js';
 
 const EXAMPLES = `
 Examples:
@@ -29,7 +30,8 @@ export function registerShow(program: Command): void {
         if (!state) throw new WorkflowNotFoundError(id);
         return { state, history: options.history ? await client.getWorkflowHistory(id) : undefined };
       }, { readOnly: true });
-      if (options.json) return printJson(history ? { state: stateToJson(state), history } : { state: stateToJson(state) });
+      // The same history JSON as a line of `durabletask export`.
+      if (options.json) return printJson(history ? { state: stateToJson(state), history: historyToJson(history) } : { state: stateToJson(state) });
       print(formatState(state));
       if (history) print(['', `History (${history.length} events):`, ...formatTimeline(history)]);
     });

@@ -69,6 +69,6 @@ function continueAsNew(turn: Turn, action: CompleteWorkflowAction): void {
   turn.out.activityTasks = [];
   turn.out.timers = [];
   turn.out.messages = turn.out.messages.filter((m) => m.event.type !== 'executionStarted' || !m.event.parentInstance);
-  turn.out.history = history;
+  turn.out.newHistory = history;
   turn.out.continuedAsNew = true;
 }

@@ -1,7 +1,7 @@
 // Builders shared by the backend conformance cases: start events, turn results, and a helper that
 // gives each case a fresh backend and always closes it.
 import assert from 'node:assert/strict';
-import type { Backend, InstanceUpdate, WorkflowTurnResult, WorkflowWorkItem } from '../../../src/backends/backend.js';
+import type { Backend, InstanceUpdate, TurnResult, WorkflowWorkItem } from '../../../src/backends/backend.js';
 import { newEvent, type ExecutionStartedEvent, type HistoryEvent } from '../../../src/protocol/history.js';
 
 export type MakeBackend = () => Promise<Backend>;
@@ -39,7 +39,7 @@ export function raised(name: string, input?: string): HistoryEvent {
   return newEvent('eventRaised', new Date(), input === undefined ? { name } : { name, input });
 }
 
-export function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+export function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
