@@ -72,12 +72,15 @@ export async function runTurn(
     const response = await run({ freshGeneration: generation > 0, newEvents: events });
     applyResponse(turn, events, response, terminate);
     if (!turn.out.continuedAsNew) break;
+    replaced = true;
     if (generation + 1 >= MAX_CONTINUE_AS_NEW_PER_TURN) {
-      throw new DurableTaskError('INTERNAL', `workflow '${state.instanceId}' continued as new ${MAX_CONTINUE_AS_NEW_PER_TURN} times in one turn`);
+      // Commit the progress: the next generation's first events become its history, and a WorkflowStarted
+      // marker sent to ourselves wakes it in the next work item (abandoning would redo every generation).
+      turn.out.messages.push({ targetInstanceId: state.instanceId, event: newEvent('workflowStarted', ctx.now, {}) });
+      break;
     }
     // The new generation replaces the history and runs at once on the same work item: its first events
     // are the next execution's input, and the result's history starts again from them.
-    replaced = true;
     events = turn.out.newHistory;
     turn.out.newHistory = [];
     turn.out.continuedAsNew = false;

@@ -1,9 +1,10 @@
 // WorkflowContext: everything a workflow function may do. Each durable call validates its options first
 // (a bad call throws at once and takes no sequence number), then takes the next sequence number.
-import type { Payload } from '../protocol/common.js';
+import type { Payload, SourceLocation } from '../protocol/common.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
+import { fireAtAfter, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
 import { selfChildError } from '../core/links.js';
@@ -11,6 +12,7 @@ import { encodePayload } from '../core/payload.js';
 import type { Registry } from './registry.js';
 import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import type { ActivityRef, WorkflowRef } from './types.js';
+import { callSite } from './call-site.js';
 import { whenAll, whenAny } from './when.js';
 
 export interface ActivityOptions {
@@ -50,9 +52,13 @@ export interface WorkflowContext {
   readonly isReplaying: boolean;
   callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options?: ActivityOptions): DurableTask<O>;
   callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options?: ChildWorkflowOptions): DurableTask<O>;
-  /** A durable timer: fires at `fireAt`, or after `delayMs` of workflow time. */
+  /** A durable timer: fires at `fireAt`, or after a delay in ms of workflow time (finite, >= 0, by 9999-12-31). */
   createTimer(fireAt: Date | number): DurableTask<void>;
   /** The next event of that name (case-insensitive); events raised earlier are buffered in order. */
+  /**
+   * `timeoutMs`: fail the wait with a TimeoutError after that much workflow time (a durable timer); Infinity
+   * waits forever. NaN, negative and too-large values are refused at the call.
+   */
   waitForExternalEvent<T = unknown>(name: string, options?: { timeoutMs?: number }): DurableTask<T>;
   /** Starts a fire-and-forget workflow and returns its instance ID at once. Nothing of it flows back. */
   scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options?: DetachedWorkflowOptions<I>): string;
@@ -70,6 +76,8 @@ export interface WorkflowContext {
 export interface ContextOptions {
   registry: Registry;
   maxPayloadBytes: number;
+  /** Record where each durable call was made on its scheduled event (not while replaying). @default false */
+  recordSourceLocations?: boolean;
 }
 
 export class ReplayWorkflowContext implements WorkflowContext {
@@ -106,9 +114,10 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.retry) validateRetryPolicy(options.retry);
     // One task execution id for every attempt of this call: an idempotency key for the activity.
     const taskExecutionId = this.derivedId('task');
+    const at = this.sourceOf(this.callActivity);
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
-      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId }, 'activity', name);
+      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId, ...at }, 'activity', name);
     };
     return options.retry ? this.withRetry(options.retry, name, attempt, { kind: 'activityRetry', taskExecutionId }) : attempt();
   }
@@ -122,13 +131,14 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.instanceId === this.instanceId) throw selfChildError(options.instanceId);
     if (options.retry) validateRetryPolicy(options.retry);
     let firstId: string | undefined;
+    const at = this.sourceOf(this.callChildWorkflow);
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
       // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
       const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.x.generation), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
-      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
+      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId, ...at }, 'child', name);
     };
     if (!options.retry) return attempt();
     const first = attempt();
@@ -139,26 +149,24 @@ export class ReplayWorkflowContext implements WorkflowContext {
     this.x.assertInTurn('createTimer');
     const at = this.fireTime(fireAt, 'fireAt');
     const id = this.x.nextSequenceNumber();
-    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' } }, 'timer', 'timer');
+    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' }, ...this.sourceOf(this.createTimer) }, 'timer', 'timer');
   }
 
   waitForExternalEvent<T = unknown>(name: string, options: { timeoutMs?: number } = {}): DurableTask<T> {
     this.x.assertInTurn('waitForExternalEvent');
     if (!name) throw new InvalidArgumentError('name', 'an event name is required');
-    const { timeoutMs } = options;
-    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
-      throw new InvalidArgumentError('timeoutMs', `must be a non-negative number, got ${timeoutMs}`);
-    }
+    // Infinity means no timeout (wait forever, no timer); anything else must be a delay a timer can have.
+    const timeoutMs = options.timeoutMs === Infinity ? undefined : options.timeoutMs;
+    const fireAt = timeoutMs === undefined ? undefined : fireAtAfter(this.currentUtcDateTime, timeoutMs, 'timeoutMs');
     const task = this.x.waitForEvent<T>(name);
-    if (task.isComplete || timeoutMs === undefined) return task;
+    if (task.isComplete || timeoutMs === undefined || fireAt === undefined) return task;
     if (timeoutMs === 0) {
       this.x.cancelWait(name, task as DurableTask<unknown>, 0);
       return task;
     }
     // The timeout is a durable timer; if the event wins, the timer's later firing changes nothing.
     const id = this.x.nextSequenceNumber();
-    const fireAt = new Date(this.currentUtcDateTime.getTime() + timeoutMs);
-    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name } }, 'timer', name, () =>
+    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name }, ...this.sourceOf(this.waitForExternalEvent) }, 'timer', name, () =>
       this.x.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
     );
     return task;
@@ -177,7 +185,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const instanceId =
       options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
-    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
+    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags, ...this.sourceOf(this.scheduleNewWorkflow) });
     return instanceId;
   }
 
@@ -186,7 +194,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const payload = this.encode(data, `data of event '${eventName}'`);
-    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload });
+    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload, ...this.sourceOf(this.sendEvent) });
   }
 
   continueAsNew(input: unknown, options: { saveEvents?: boolean } = {}): void {
@@ -206,19 +214,19 @@ export class ReplayWorkflowContext implements WorkflowContext {
     return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${kind}:${this.x.nextGuidIndex()}`);
   }
 
+  /** `{ source }` for a new call on a worker that records them; nothing while replaying (history has it). */
+  private sourceOf(method: Function): { source?: SourceLocation } {
+    if (!this.options.recordSourceLocations || this.x.isReplaying) return {};
+    const source = callSite(method);
+    return source ? { source } : {};
+  }
+
   private encode(value: unknown, what: string): Payload {
     return encodePayload(value, what, this.options.maxPayloadBytes);
   }
 
   private fireTime(value: Date | number, field: string): Date {
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(field, 'is an invalid Date');
-      return value;
-    }
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new InvalidArgumentError(field, `must be a Date or a non-negative delay in ms, got ${value}`);
-    }
-    return new Date(this.currentUtcDateTime.getTime() + value);
+    return value instanceof Date ? validateFireAt(value, field) : fireAtAfter(this.currentUtcDateTime, value, field);
   }
 
   /** Runs attempts until one succeeds or the policy gives up; delays are durable timers. */

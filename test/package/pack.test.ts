@@ -51,11 +51,11 @@ describe('the npm package', () => {
   });
   after(() => rmSync(PROJECT, { recursive: true, force: true }));
 
-  it('holds the runtime, its types, the protos and the README, and nothing else', () => {
-    const allowed = /^(dist\/src\/.+\.(js|d\.ts)|proto\/[^/]+\.proto|proto\/README\.md|README\.md|LICENSE|package\.json)$/;
+  it('holds the runtime, its types, the dashboard page, the protos and the README, and nothing else', () => {
+    const allowed = /^(dist\/src\/.+\.(js|d\.ts)|dist\/dashboard\/app\.(js|css)|proto\/[^/]+\.proto|proto\/README\.md|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     assert.deepEqual(files.filter((f) => /\.test\.|^dist\/(test|bench|examples)\//.test(f)), []);
-    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'proto/orchestrator_service.proto', 'README.md']) {
+    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'proto/orchestrator_service.proto', 'README.md', 'dist/dashboard/app.js', 'dist/dashboard/app.css']) {
       assert.ok(files.includes(needed), `the package ships ${needed}`);
     }
   });
@@ -63,6 +63,19 @@ describe('the npm package', () => {
   it('runs a workflow from an ES module', () => {
     writeFileSync(join(PROJECT, 'app.mjs'), `import { Client, MemoryBackend, Worker } from 'durabletask-ts';\n${WORKFLOW_ESM}`);
     assert.equal(node('app.mjs'), 'Hello, pack');
+  });
+
+  it('exports durabletask-ts/testing: a one-day timer finishes on virtual time', () => {
+    writeFileSync(
+      join(PROJECT, 'testing.mjs'),
+      `import { TestWorkflowEnvironment } from 'durabletask-ts/testing';
+async function nap(ctx) { await ctx.createTimer(86400000); return 'rested'; }
+const env = await TestWorkflowEnvironment.create({ workflows: [nap] });
+console.log((await env.run(nap)).output);
+await env.close();
+`,
+    );
+    assert.equal(node('testing.mjs'), 'rested');
   });
 
   it('runs a workflow from CommonJS with require()', () => {

@@ -20,13 +20,14 @@ import type {
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
+  WorkerInfo,
 } from '../backend.js';
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
 import { addEvent, countInstances, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
-import { assertCurrentVersion, migrate } from './migrations.js';
+import { assertCurrentSchema, migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
 import { abandonWorkflow, leaseKeyOf, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
@@ -34,6 +35,7 @@ import { TurnBatcher } from './turn-batch.js';
 import { ActivityBatcher } from './activity-batch.js';
 import { LockBatcher } from './lock-batch.js';
 import { CreateBatcher } from './create-batch.js';
+import { heartbeatWorker, listWorkers, removeWorker } from './worker-store.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -50,8 +52,9 @@ export interface PostgresBackendOptions {
   /** Receives connection errors that are not thrown to a caller (idle pool clients, the listener). */
   onError?: (err: Error) => void;
   /**
-   * Inspection only: init() creates and migrates nothing (the schema must be at this version) and every
-   * connection is a read-only session, so any write fails in PostgreSQL itself. @default false
+   * Open an existing task hub for reading only (the CLI's inspecting commands): init() creates and migrates
+   * nothing, a schema that is not a task hub at this version is refused, and every transaction is read-only.
+   * @default false
    */
   readOnly?: boolean;
 }
@@ -83,9 +86,10 @@ export class PostgresBackend implements Backend {
     this.pool = new pg.Pool({
       Client: PreparingClient,
       connectionString: options.connectionString,
-      ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
       max: options.poolSize ?? 10,
       application_name: this.applicationName,
+      // The server refuses any write of a read-only object, whatever code path asks for one.
+      options: options.readOnly ? '-c default_transaction_read_only=on' : undefined,
       // TCP keep-alive notices a peer host that vanished without closing the socket.
       keepAlive: true,
     });
@@ -118,8 +122,8 @@ export class PostgresBackend implements Backend {
 
   async init(): Promise<void> {
     this.assertOpen();
-    if (this.options.readOnly) return assertCurrentVersion(this.pool, this.schema);
-    await migrate(this.pool, this.schema);
+    if (this.options.readOnly) await assertCurrentSchema(this.pool, this.schema);
+    else await migrate(this.pool, this.schema);
     await this.notifier?.start();
   }
 
@@ -223,6 +227,21 @@ export class PostgresBackend implements Backend {
   async purgeWorkflow(instanceId: string): Promise<boolean> {
     this.assertOpen();
     return purgeInstance(this.pool, this.tables, instanceId);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    this.assertOpen();
+    await heartbeatWorker(this.pool, this.tables, worker);
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.assertOpen();
+    await removeWorker(this.pool, this.tables, workerId);
+  }
+
+  async listWorkers(options: { since?: Date } = {}): Promise<WorkerInfo[]> {
+    this.assertOpen();
+    return listWorkers(this.pool, this.tables, options.since);
   }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { FailedPreconditionError } from '../../errors.js';
 
 /** Schema version this code writes and reads. Bump it and add a migration for every change. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 export const META_TABLE = 'durabletask_meta';
 
@@ -137,8 +137,33 @@ CREATE INDEX instances_ready_started ON instances(next_visible_at) WHERE next_vi
 CREATE INDEX instances_ready_new ON instances(next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status = 'PENDING';
 `;
 
+// Version 3: a worker locks only work it can run (the names it registered), so both ready indexes and the
+// activity queue's lead with the name: a lock is one seek per name the worker serves, however much work
+// for other names waits. Tasks carry their activity name in a column for that. Workers announce
+// themselves in the workers table (heartbeats), which tells why queued work waits.
+const V3 = `
+ALTER TABLE activity_tasks ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE activity_tasks SET name = COALESCE(json_extract(event, '$.name'), '');
+DROP INDEX activity_tasks_available;
+CREATE INDEX activity_tasks_ready ON activity_tasks(name, available_at);
+DROP INDEX instances_ready_started;
+DROP INDEX instances_ready_new;
+CREATE INDEX instances_ready_started ON instances(name, next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status <> 'PENDING';
+CREATE INDEX instances_ready_new ON instances(name, next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status = 'PENDING';
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  host         TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  workflows    TEXT NOT NULL,
+  activities   TEXT NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+);
+`;
+
 /** MIGRATIONS[v - 1] upgrades a database at version v to v + 1. */
-const MIGRATIONS: readonly string[] = [V2];
+const MIGRATIONS: readonly string[] = [V2, V3];
 
 /**
  * Creates the schema in an empty database or migrates an older one, inside the caller's write
@@ -147,15 +172,7 @@ const MIGRATIONS: readonly string[] = [V2];
 export function createOrMigrate(db: Database, path: string): void {
   const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
   if (!hasMeta) {
-    const others = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-      .all() as { name: string }[];
-    if (others.length > 0) {
-      const names = others.map((t) => t.name).join(', ');
-      throw new FailedPreconditionError(
-        `'${path}' is not a durabletask task hub: it has tables (${names}) but no ${META_TABLE} table; refusing to touch it`,
-      );
-    }
+    assertNoForeignTables(db, path);
     // A new file takes the same path as an old one: version 1, then every migration, so the
     // migrations run on every fresh database and cannot rot.
     createVersion1(db);
@@ -165,17 +182,30 @@ export function createOrMigrate(db: Database, path: string): void {
   migrateFrom(db, readVersion(db, path));
 }
 
-/** For a read-only open: the file must be a task hub at this code's schema version; nothing is changed. */
+/**
+ * For a read-only open: the database must already be a task hub at this code's schema version. Nothing is
+ * created or migrated, so an empty file stays empty and an old one stays at its version.
+ */
 export function assertCurrentSchema(db: Database, path: string): void {
   const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
-  if (!hasMeta) throw new FailedPreconditionError(`'${path}' is not a durabletask task hub (no ${META_TABLE} table)`);
+  if (!hasMeta) {
+    assertNoForeignTables(db, path);
+    throw new FailedPreconditionError(`'${path}' is not a durabletask task hub: it is empty`);
+  }
   const version = readVersion(db, path);
-  if (version !== SQLITE_SCHEMA_VERSION) {
+  if (version < SQLITE_SCHEMA_VERSION) {
     throw new FailedPreconditionError(
-      `'${path}' has durabletask schema version ${version}, not ${SQLITE_SCHEMA_VERSION}; a read-only open never migrates: ` +
-        'open it once with a worker of this version',
+      `'${path}' has durabletask schema version ${version}; this version of durabletask-ts uses ${SQLITE_SCHEMA_VERSION}, and opening it ` +
+        'read-only does not migrate it (a worker or `durabletask serve` on it migrates it)',
     );
   }
+}
+
+function assertNoForeignTables(db: Database, path: string): void {
+  const others = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
+  if (others.length === 0) return;
+  const names = others.map((t) => t.name).join(', ');
+  throw new FailedPreconditionError(`'${path}' is not a durabletask task hub: it has tables (${names}) but no ${META_TABLE} table; refusing to touch it`);
 }
 
 /** The first released schema, as an old file has it (migration tests build such files with it). */

@@ -18,6 +18,7 @@ import type {
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
+  WorkerInfo,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -30,12 +31,19 @@ import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
 import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
+import { heartbeatWorker, listWorkers, removeWorker } from './worker-store.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
   path?: string;
   /** Refuse to create the file when it does not exist (the CLI inspects existing task hubs). @default false */
   mustExist?: boolean;
+  /**
+   * Open an existing task hub for reading only (the CLI's inspecting commands): the file is never created,
+   * migrated or written, and one that is not a task hub at this schema version is a FailedPreconditionError.
+   * @default false
+   */
+  readOnly?: boolean;
   /**
    * FULL fsyncs the WAL on every commit, so a committed turn survives power loss; NORMAL only survives a
    * process crash (the last commits can be lost on power loss) but is faster. Group commit makes FULL
@@ -55,11 +63,6 @@ export interface SqliteBackendOptions {
    * @default 1024
    */
   pageSize?: number;
-  /**
-   * Inspection only: the file must exist and be a task hub at this schema version; nothing is created or
-   * migrated, and SQLite itself refuses every write. @default false
-   */
-  readOnly?: boolean;
 }
 
 interface Open {
@@ -101,14 +104,14 @@ export class SqliteBackend implements Backend {
   async init(): Promise<void> {
     if (this.open) return;
     const memory = this.path === ':memory:' || this.path === '';
-    const readOnly = this.options.readOnly ?? false;
-    const mustExist = (readOnly || (this.options.mustExist ?? false)) && !memory;
+    const readOnly = (this.options.readOnly ?? false) && !memory;
+    const mustExist = ((this.options.mustExist ?? false) || readOnly) && !memory;
     if (mustExist && !existsSync(this.path)) {
       throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
     }
     const db = new Database(this.path, { fileMustExist: mustExist, readonly: readOnly, timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      await retryBusy(() => (readOnly ? assertCurrentSchema(db, this.path) : this.prepare(db)), BUSY_GIVE_UP_MS);
+      await retryBusy(() => (readOnly ? this.check(db) : this.prepare(db)), BUSY_GIVE_UP_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -118,6 +121,17 @@ export class SqliteBackend implements Backend {
       busyGiveUpMs: BUSY_GIVE_UP_MS,
     });
     this.open = { db, sql: new Statements(db), committer };
+  }
+
+  /** A read-only open only checks the schema (and reads the file's own journal mode). */
+  private check(db: Database.Database): void {
+    try {
+      db.pragma('cache_size = -65536');
+      assertCurrentSchema(db, this.path);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new FailedPreconditionError(`'${this.path}' is not a SQLite database`);
+      throw error;
+    }
   }
 
   private prepare(db: Database.Database): void {
@@ -182,7 +196,7 @@ export class SqliteBackend implements Backend {
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     // An idle poll is a read: it never takes the write lock that other processes' commits need. While
     // locks keep finding work, the read would only repeat the write's own query.
-    if (this.workflowsIdle && !(await this.read((sql) => hasWorkflowWork(sql, Date.now())))) return undefined;
+    if (this.workflowsIdle && !(await this.read((sql) => hasWorkflowWork(sql, Date.now(), options.names)))) return undefined;
     const item = await this.write((sql, tx) => lockWorkflow(sql, tx, options));
     this.workflowsIdle = item === undefined;
     return item;
@@ -209,7 +223,7 @@ export class SqliteBackend implements Backend {
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    if (this.activitiesIdle && !(await this.read((sql) => hasActivityWork(sql, Date.now())))) return undefined;
+    if (this.activitiesIdle && !(await this.read((sql) => hasActivityWork(sql, Date.now(), options.names)))) return undefined;
     const item = await this.write((sql, tx) => lockActivity(sql, tx, options));
     this.activitiesIdle = item === undefined;
     return item;
@@ -245,6 +259,18 @@ export class SqliteBackend implements Backend {
 
   purgeWorkflow(instanceId: string): Promise<boolean> {
     return this.write((sql, tx) => purgeInstance(sql, tx, instanceId));
+  }
+
+  heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    return this.write((sql, tx) => heartbeatWorker(sql, tx, worker));
+  }
+
+  removeWorker(workerId: string): Promise<void> {
+    return this.write((sql) => removeWorker(sql, workerId));
+  }
+
+  listWorkers(options: { since?: Date } = {}): Promise<WorkerInfo[]> {
+    return this.read((sql) => listWorkers(sql, options.since));
   }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {

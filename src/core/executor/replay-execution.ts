@@ -195,6 +195,11 @@ export class ReplayExecution {
       for (const e of held) if (!this.completion) await this.process(e);
       return;
     }
+    if (event.type === 'executionSuspended') {
+      // Idempotent: a second suspend keeps the events held so far (one resume releases them all).
+      this.suspendedEvents ??= [];
+      return;
+    }
     if (this.suspendedEvents) {
       this.suspendedEvents.push(event);
       return;
@@ -203,9 +208,6 @@ export class ReplayExecution {
     switch (event.type) {
       case 'executionStarted':
         return this.start(event);
-      case 'executionSuspended':
-        this.suspendedEvents = [];
-        return;
       case 'taskCompleted':
       case 'taskFailed':
         return this.settle('activity', event.taskScheduledId, event);
@@ -388,8 +390,10 @@ export class ReplayExecution {
   /** Blocked with nothing durable to wait for: the code awaits something replay cannot reproduce. */
   private detectNonDurableWait(): void {
     if (!this.started || this.completion || this.suspendedEvents) return;
+    // Only tasks with a result to come count: a fire-and-forget call (detached start, sent event) is an action
+    // still pending for this turn, but nothing of it ever flows back to wake the code.
     const waiting = [...this.waiters.values()].some((q) => q.length > 0);
-    if (this.open.size === 0 && !waiting && this.pending.size === 0) {
+    if (this.open.size === 0 && !waiting) {
       this.fail(
         new DurableTaskError(
           'NON_DETERMINISM',
