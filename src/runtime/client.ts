@@ -4,6 +4,7 @@ import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, Wo
 import { systemClock, type Clock } from '../core/clock.js';
 import { validateDelayMs, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
+import { validateTags } from '../core/tags.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
 import { newEvent, type HistoryEvent } from '../protocol/history.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
@@ -66,13 +67,14 @@ export class Client {
     const name = refName(workflow, 'workflow');
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
     if (options.startAt !== undefined) validateFireAt(options.startAt, 'startAt');
+    const tags = options.tags === undefined ? undefined : validateTags(options.tags);
     const instanceId = options.instanceId ?? randomUUID();
     const event = newEvent('executionStarted', this.now(), {
       name,
       input: encodePayload(options.input, `input of workflow '${name}'`, this.maxPayloadBytes),
       workflowInstance: { instanceId, executionId: randomUUID() },
       scheduledStartTimestamp: options.startAt,
-      tags: options.tags ? { ...options.tags } : undefined,
+      tags,
     });
     await this.backend.createWorkflowInstance(event, { reuse: options.reuse ?? 'error' });
     return instanceId;
