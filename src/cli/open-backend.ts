@@ -15,7 +15,7 @@ export interface GlobalOptions {
 export interface OpenOptions {
   /** Create a missing SQLite file (only `serve` does). @default false */
   create?: boolean;
-  /** Open the task hub read-only: no schema created or migrated, every write refused by the database. @default false */
+  /** Inspect only: never create, migrate or write anything (list, show). @default false */
   readOnly?: boolean;
 }
 
@@ -45,14 +45,14 @@ export async function createBackend(options: GlobalOptions, open: OpenOptions = 
       schema: options.schema,
       poolSize: open.create ? 10 : 2,
       notify: open.create ?? false,
-      readOnly: open.readOnly,
+      readOnly: open.readOnly ?? false,
     });
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(options.db);
   if (scheme) throw new CliError(EXIT_USAGE, `unsupported database scheme '${scheme[1]}:' in --db; give a SQLite file path or a postgres:// URL`);
   if (options.schema !== undefined) throw new CliError(EXIT_USAGE, '--schema only applies to a PostgreSQL --db URL');
   const { SqliteBackend } = await import('../backends/sqlite/sqlite-backend.js');
-  return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false), readOnly: open.readOnly });
+  return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false), readOnly: open.readOnly ?? false });
 }
 
 export async function openBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
@@ -74,8 +74,12 @@ export async function openBackend(options: GlobalOptions, open: OpenOptions = {}
 }
 
 /** Runs fn with a Client on the task hub and always closes the backend. */
-export async function withClient<T>(options: GlobalOptions, fn: (client: Client, backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(options);
+export async function withClient<T>(
+  options: GlobalOptions,
+  fn: (client: Client, backend: Backend) => Promise<T>,
+  open: Pick<OpenOptions, 'readOnly'> = {},
+): Promise<T> {
+  const backend = await openBackend(options, open);
   try {
     const { Client } = await import('../runtime/client.js');
     return await fn(new Client({ backend }), backend);

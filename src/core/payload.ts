@@ -15,8 +15,13 @@ export function encodePayload(value: unknown, what: string, limit: number = DEFA
     throw new InvalidArgumentError(what, `not JSON-serialisable: ${(error as Error).message}`);
   }
   if (text === undefined) throw new InvalidArgumentError(what, `not JSON-serialisable (${typeof value})`);
+  return checkPayloadSize(text, what, limit);
+}
+
+/** An already-encoded payload (any text: it is opaque here) within the limit; throws PayloadTooLargeError. */
+export function checkPayloadSize(text: Payload, what: string, limit: number = DEFAULT_MAX_PAYLOAD_BYTES): Payload {
   // Most payloads are far below the limit; only measure bytes when the character count could exceed it.
-  if (text.length * 3 > limit) {
+  if (text !== undefined && text.length * 3 > limit) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > limit) throw new PayloadTooLargeError(what, size, limit);
   }

@@ -5,18 +5,28 @@ import type { FailureDetails, Payload } from '../protocol/common.js';
 import type { HistoryEvent, TaskScheduledEvent, TimerFiredEvent } from '../protocol/history.js';
 import type { RuntimeStatus } from '../protocol/status.js';
 
-/** Fields of the instance row that a turn sets. */
+/**
+ * What a turn changes in the instance row: a delta. The status, custom status and completion fields are the
+ * turn's (absent means none); the fields that come from the start event change only when a generation begins,
+ * so a turn never rewrites the input (a 4 MiB input is not written again on every step of a fan-out).
+ * createdAt and scheduledStartAt are the row's own and never move.
+ */
 export interface InstanceUpdate {
   runtimeStatus: RuntimeStatus;
-  name: string;
-  executionId: string;
-  /** Creation time from the ExecutionStarted event (changes on continue-as-new only by carrying it). */
-  createdAt: Date;
-  input?: Payload;
-  output?: Payload;
+  /** Written every turn: a replayed workflow sets it again each turn, so a change cannot be told from a repeat. */
   customStatus?: Payload;
+  output?: Payload;
   failureDetails?: FailureDetails;
   completedAt?: Date;
+  /** Present only when the turn began a new generation (continue-as-new): the start event's fields of the row. */
+  generation?: InstanceGeneration;
+}
+
+/** The instance row's fields that come from its current generation's ExecutionStarted. */
+export interface InstanceGeneration {
+  name: string;
+  executionId: string;
+  input?: Payload;
   parentInstanceId?: string;
   version?: string;
   tags?: Record<string, string>;
@@ -44,9 +54,8 @@ export interface TurnResult {
   instance?: InstanceUpdate;
   activityTasks: TaskScheduledEvent[];
   timers: TimerMessage[];
+  /** Delivered under core/delivery's plan; a refused detached start records a warning on this instance. */
   messages: OutboundMessage[];
-  /** Warnings to record on the instance (shown by getWorkflowState and the CLI). */
-  warnings?: string[];
 }
 
 /** A result that writes nothing yet: the applier's starting point, and a turn that only consumes its inbox. */

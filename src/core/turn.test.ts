@@ -146,7 +146,7 @@ describe('runTurn', () => {
       ['workflowStarted', 'executionStarted', 'timerCreated'],
     );
     assert.equal(outcome.state.historyLength, 3);
-    assert.equal(outcome.result.instance?.executionId, 'new-exec');
+    assert.equal(outcome.result.instance?.generation?.executionId, 'new-exec');
     assert.equal(outcome.result.timers.length, 1);
   });
 

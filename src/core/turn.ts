@@ -89,7 +89,7 @@ export async function runTurn(
   if (terminate?.recurse && turn.state.completedEvent) turn.out.messages.push(...cascade(turn.state, terminate, ctx.now));
   turn.out.continuedAsNew = replaced;
   turn.state.historyLength = (turn.out.continuedAsNew ? 0 : state.historyLength) + turn.out.newHistory.length;
-  turn.out.instance = instanceUpdate(turn.state);
+  turn.out.instance = instanceUpdate(turn.state, replaced);
   return { result: turn.out, state: turn.state, duplicates, executed: true };
 }
 

@@ -1,14 +1,10 @@
-// The client half of TaskHubSidecarService: start, inspect, wait for, signal and purge instances.
-// Payloads arrive as JSON text already, so events are built here with the raw text; waits and purges reuse
-// the runtime Client. Unlike the reference engine, no RPC here blocks on a worker (StartInstance returns once
+// The client half of TaskHubSidecarService: start, inspect, wait for, signal and purge instances, each mapped
+// onto the runtime Client's encoded layer: payloads are opaque text from the SDK, never parsed, only limited. Unlike the reference engine, no RPC here blocks on a worker (StartInstance returns once
 // the instance exists; Terminate/Suspend/Resume once the event is queued).
-import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { EmptySchema } from '@bufbuild/protobuf/wkt';
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import type { Backend } from '../backends/backend.js';
 import { validateInstanceId } from '../core/instance-id.js';
-import { newEvent } from '../protocol/history.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
 import { optionalRouterFromWire, traceContextFromWire } from '../protocol/wire/common-wire.js';
 import { optionalFailureToWire } from '../protocol/wire/failure-wire.js';
@@ -30,9 +26,10 @@ import {
   type GetInstanceResponse,
 } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import { InvalidArgumentError, TimeoutError } from '../errors.js';
-import { Client } from '../runtime/client.js';
+import type { Client } from '../runtime/client.js';
+import type { EncodedClient } from '../runtime/encoded-client.js';
 import type { Logger } from '../runtime/logger.js';
-import { dialectOfCall } from './dialect.js';
+import { dialectOfCall, mintExecutionId } from './dialect.js';
 import { encoded, type TaskHubSidecarHandlers } from './service-definition.js';
 import { unary } from './rpc-handler.js';
 
@@ -42,57 +39,50 @@ type ClientHandlers = Pick<
   | 'raiseEvent' | 'terminateInstance' | 'suspendInstance' | 'resumeInstance' | 'purgeInstances'
 >;
 
-export function clientHandlers(backend: Backend, logger: Logger): ClientHandlers {
-  const client = new Client({ backend });
+export function clientHandlers(client: Client, logger: Logger): ClientHandlers {
+  const { encoded: raw } = client;
   const instanceResponse = (meta: WorkflowMetadata | undefined, request: GetInstanceRequest): GetInstanceResponse =>
     create(GetInstanceResponseSchema, meta ? { exists: true, workflowState: stateToWire(meta, request.getInputsAndOutputs) } : { exists: false });
-  const waitRpc = (what: 'start' | 'completion') => async (request: GetInstanceRequest, call: ServerUnaryCall<GetInstanceRequest, GetInstanceResponse>) => {
-    const instanceId = validateInstanceId(request.instanceId);
-    await waitUntil(client, instanceId, what, call);
-    return instanceResponse(await backend.getWorkflowMetadata(instanceId), request);
-  };
+  const waitRpc = (what: 'start' | 'completion') => async (request: GetInstanceRequest, call: ServerUnaryCall<GetInstanceRequest, GetInstanceResponse>) =>
+    instanceResponse(await waitUntil(raw, validateInstanceId(request.instanceId), what, call), request);
   return {
     hello: unary(logger, 'Hello', async () => create(EmptySchema)),
     startInstance: unary(logger, 'StartInstance', async (body, call) => {
-      const request = createInstanceRequestFromBinary(dialectOfCall(call.metadata), encoded(CreateInstanceRequestSchema, body));
-      const instanceId = request.instanceId === '' ? randomUUID() : validateInstanceId(request.instanceId);
-      const event = newEvent('executionStarted', new Date(), {
+      const dialect = dialectOfCall(call.metadata);
+      const request = createInstanceRequestFromBinary(dialect, encoded(CreateInstanceRequestSchema, body));
+      const instanceId = await raw.startWorkflow({
         name: requireNonEmpty(request.name, 'name'),
+        // Clients generate IDs; an empty one gets a UUID here.
+        instanceId: request.instanceId === '' ? undefined : validateInstanceId(request.instanceId),
+        executionId: request.executionId || mintExecutionId(dialect),
         version: request.version,
         input: request.input,
-        workflowInstance: { instanceId, executionId: request.executionId || randomUUID() },
-        scheduledStartTimestamp: optionalTimestampToDate(request.scheduledStartTimestamp, 'scheduledStartTimestamp'),
+        startAt: optionalTimestampToDate(request.scheduledStartTimestamp, 'scheduledStartTimestamp'),
         parentTraceContext: traceContextFromWire(request.parentTraceContext),
         tags: tagsFromWire(request.tags),
         router: optionalRouterFromWire(request.router),
       });
-      await backend.createWorkflowInstance(event, { reuse: 'error' });
       return create(CreateInstanceResponseSchema, { instanceId });
     }),
     getInstance: unary(logger, 'GetInstance', async (request) =>
-      instanceResponse(await backend.getWorkflowMetadata(validateInstanceId(request.instanceId)), request),
+      instanceResponse(await raw.getWorkflowMetadata(validateInstanceId(request.instanceId)), request),
     ),
     waitForInstanceStart: unary(logger, 'WaitForInstanceStart', waitRpc('start')),
     waitForInstanceCompletion: unary(logger, 'WaitForInstanceCompletion', waitRpc('completion')),
     raiseEvent: unary(logger, 'RaiseEvent', async (request) => {
-      const instanceId = validateInstanceId(request.instanceId);
-      const name = requireNonEmpty(request.name, 'name');
-      await backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name, input: request.input }));
+      await raw.raiseEvent(validateInstanceId(request.instanceId), requireNonEmpty(request.name, 'name'), request.input);
       return create(RaiseEventResponseSchema);
     }),
     terminateInstance: unary(logger, 'TerminateInstance', async (request) => {
-      const instanceId = validateInstanceId(request.instanceId);
-      await backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input: request.output, recurse: request.recursive }));
+      await raw.terminateWorkflow(validateInstanceId(request.instanceId), { output: request.output, recursive: request.recursive });
       return create(TerminateResponseSchema);
     }),
     suspendInstance: unary(logger, 'SuspendInstance', async (request) => {
-      const instanceId = validateInstanceId(request.instanceId);
-      await backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: request.reason }));
+      await raw.suspendWorkflow(validateInstanceId(request.instanceId), request.reason);
       return create(SuspendResponseSchema);
     }),
     resumeInstance: unary(logger, 'ResumeInstance', async (request) => {
-      const instanceId = validateInstanceId(request.instanceId);
-      await backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: request.reason }));
+      await raw.resumeWorkflow(validateInstanceId(request.instanceId), request.reason);
       return create(ResumeResponseSchema);
     }),
     purgeInstances: unary(logger, 'PurgeInstances', async (request) => {
@@ -130,14 +120,12 @@ export function stateToWire(meta: WorkflowMetadata, withPayloads: boolean) {
  * Waits in short slices so a cancelled call (client gone, or its deadline passed: grpc-js cancels the call)
  * stops polling within a second; there is no server-side limit beyond the caller's deadline.
  */
-async function waitUntil(client: Client, instanceId: string, what: 'start' | 'completion', call: ServerUnaryCall<unknown, unknown>): Promise<void> {
+async function waitUntil(client: EncodedClient, instanceId: string, what: 'start' | 'completion', call: ServerUnaryCall<unknown, unknown>): Promise<WorkflowMetadata> {
   const slice = { timeoutMs: 1000 };
   for (;;) {
     if (call.cancelled) throw new TimeoutError(`the wait for the ${what} of workflow '${instanceId}' was cancelled by the caller`);
     try {
-      if (what === 'start') await client.waitForWorkflowStart(instanceId, slice);
-      else await client.waitForWorkflowCompletion(instanceId, slice);
-      return;
+      return what === 'start' ? await client.waitForWorkflowStart(instanceId, slice) : await client.waitForWorkflowCompletion(instanceId, slice);
     } catch (error) {
       if (!(error instanceof TimeoutError)) throw error;
     }

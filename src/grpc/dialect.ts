@@ -9,6 +9,7 @@
 // 3. the user agent `durabletask-js`, which both JS SDKs on npm set: @microsoft/durabletask-js speaks the
 //    Microsoft dialect, and @dapr/durabletask-js 1.0.0 was generated from an older snapshot of the same line;
 // 4. otherwise the Dapr dialect (the Go engine's, which this engine's protocol files follow).
+import { randomUUID } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
 import { InvalidArgumentError } from '../errors.js';
@@ -69,4 +70,14 @@ export function dialectOfWorkItemsFields(request: Uint8Array): Dialect | undefin
 function first(metadata: Metadata, key: string): string | undefined {
   const value = metadata.get(key)[0];
   return value === undefined ? undefined : String(value);
+}
+
+/**
+ * A fresh execution ID in the dialect's own form: Durable Task Scheduler mints 32 lowercase hex digits (a GUID
+ * without dashes), and the Microsoft SDK derives default child IDs from it (`<executionId>:<hex4>`, within its
+ * 100-character limit); the Dapr engine mints a UUID.
+ */
+export function mintExecutionId(dialect: Dialect): string {
+  const uuid = randomUUID();
+  return dialect === 'microsoft' ? uuid.replaceAll('-', '') : uuid;
 }

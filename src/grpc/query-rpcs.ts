@@ -1,12 +1,10 @@
 // Read-side RPCs over many instances or one instance's history: QueryInstances (old protocol),
 // ListInstanceIDs (Dapr) and ListInstanceIds (Microsoft JS SDK), GetInstanceHistory, StreamInstanceHistory,
 // and RestartInstance (Microsoft JS SDK: start a finished instance again with the same name and input).
-import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import type { handleServerStreamingCall } from '@grpc/grpc-js';
-import type { Backend, WorkflowQuery } from '../backends/backend.js';
+import type { WorkflowQuery } from '../backends/backend.js';
 import { FailedPreconditionError, WorkflowNotFoundError } from '../errors.js';
-import { newEvent } from '../protocol/history.js';
 import { isTerminalStatus } from '../protocol/status.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
 import { runtimeStatusFromWire } from '../protocol/wire/status-wire.js';
@@ -22,9 +20,10 @@ import {
   type HistoryChunk,
   type StreamInstanceHistoryRequest,
 } from '../protocol/wire/gen/orchestrator_service_pb.js';
-import { Client } from '../runtime/client.js';
+import type { Client } from '../runtime/client.js';
 import type { Logger } from '../runtime/logger.js';
 import { stateToWire } from './client-rpcs.js';
+import { dialectOfCall, mintExecutionId } from './dialect.js';
 import type { TaskHubSidecarHandlers } from './service-definition.js';
 import { unary } from './rpc-handler.js';
 import { toServiceError } from './status-codes.js';
@@ -36,8 +35,8 @@ type QueryHandlers = Pick<
 
 const HISTORY_CHUNK_EVENTS = 500;
 
-export function queryHandlers(backend: Backend, logger: Logger): QueryHandlers {
-  const client = new Client({ backend });
+export function queryHandlers(client: Client, logger: Logger): QueryHandlers {
+  const { backend } = client.encoded;
   const statuses = (values: number[], field: string) =>
     values.length === 0 ? undefined : values.map((s, i) => runtimeStatusFromWire(s, `${field}[${i}]`));
   return {
@@ -81,19 +80,19 @@ export function queryHandlers(backend: Backend, logger: Logger): QueryHandlers {
       return create(GetInstanceHistoryResponseSchema, { events: historyToWire(events) });
     }),
     streamInstanceHistory: streamHistory(client, logger),
-    restartInstance: unary(logger, 'RestartInstance', async (request) => {
+    restartInstance: unary(logger, 'RestartInstance', async (request, call) => {
       const instanceId = requireNonEmpty(request.instanceId, 'instanceId');
       const meta = await backend.getWorkflowMetadata(instanceId);
       if (!meta) throw new WorkflowNotFoundError(instanceId);
-      const newId = request.restartWithNewInstanceId ? randomUUID() : instanceId;
       if (!request.restartWithNewInstanceId && !isTerminalStatus(meta.runtimeStatus)) {
         throw new FailedPreconditionError(`workflow instance '${instanceId}' is ${meta.runtimeStatus}; only a finished instance can be restarted under its own ID`);
       }
-      const event = newEvent('executionStarted', new Date(), {
+      const newId = await client.encoded.startWorkflow({
         name: meta.name, version: meta.version, input: meta.input, tags: meta.tags,
-        workflowInstance: { instanceId: newId, executionId: randomUUID() },
+        instanceId: request.restartWithNewInstanceId ? undefined : instanceId,
+        executionId: mintExecutionId(dialectOfCall(call.metadata)),
+        reuse: request.restartWithNewInstanceId ? 'error' : 'replaceTerminal',
       });
-      await backend.createWorkflowInstance(event, { reuse: request.restartWithNewInstanceId ? 'error' : 'replaceTerminal' });
       return create(RestartInstanceResponseSchema, { instanceId: newId });
     }),
   };

@@ -1,7 +1,6 @@
 // Processes one workflow work item for a remote SDK: the turn pipeline is core/turn's runTurn, exactly as
 // in-process, but its executor sends a WorkflowRequest down a GetWorkItems stream and waits for the matching
 // CompleteWorkflowTask. Any failure (including the worker going away) abandons the item for redelivery.
-import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
 import { stateFromHistory } from '../core/runtime-state.js';
@@ -9,10 +8,11 @@ import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import { LeaseLostError, UnavailableError } from '../errors.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
-import { workItemToBinary } from '../protocol/wire/dialect-wire.js';
+import { workItemToBinary, type Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import type { Logger } from '../runtime/logger.js';
 import { abandonDelayMs } from '../runtime/workflow-processor.js';
+import { mintExecutionId } from './dialect.js';
 import type { WorkItemDispatcher } from './work-item-dispatcher.js';
 
 export interface RemoteProcessorOptions {
@@ -33,12 +33,14 @@ export class RemoteWorkflowProcessor {
     try {
       let past = await backend.getWorkflowHistory(item.instanceId);
       const state = stateFromHistory(item.instanceId, past);
+      // Execution IDs the turn mints (children, continue-as-new) take the form of the dialect that ran it.
+      let dialect: Dialect = 'dapr';
       const execute = (request: TurnRequest): Promise<TurnResponse> => {
         // A generation started by continue-as-new in this turn has no past.
         if (request.freshGeneration) past = [];
-        return this.dispatchTurn(item.instanceId, past, request.newEvents);
+        return this.dispatchTurn(item.instanceId, past, request.newEvents, (d) => (dialect = d));
       };
-      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: randomUUID }, execute);
+      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: () => mintExecutionId(dialect) }, execute);
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
@@ -57,17 +59,18 @@ export class RemoteWorkflowProcessor {
     }
   }
 
-  private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[]): Promise<TurnResponse> {
+  private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[], sentTo: (dialect: Dialect) => void): Promise<TurnResponse> {
     const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
-    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) =>
-      workItemToBinary(stream.dialect, create(WorkItemSchema, {
+    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) => {
+      sentTo(stream.dialect);
+      return workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'workflowRequest',
           value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
         },
         completionToken: token,
-      })),
-    );
+      }));
+    });
     return dispatch.answer;
   }
 }

@@ -5,6 +5,7 @@ import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { Backend } from '../backends/backend.js';
 import { UnavailableError } from '../errors.js';
 import { defaultLogger, type Logger } from '../runtime/logger.js';
+import { Client } from '../runtime/client.js';
 import { clientHandlers } from './client-rpcs.js';
 import { EngineLoops } from './engine-loops.js';
 import { queryHandlers } from './query-rpcs.js';
@@ -28,6 +29,11 @@ export interface SidecarOptions {
   activityConcurrency?: number;
   /** Lease on a locked work item, renewed at half-time while a worker holds it. @default 60000 */
   leaseMs?: number;
+  /**
+   * Largest payload (input, output, event data, custom status, reason) accepted through any RPC; larger ones
+   * fail with RESOURCE_EXHAUSTED naming the payload. @default 4 MiB
+   */
+  maxPayloadBytes?: number;
 }
 
 export interface Sidecar {
@@ -51,9 +57,10 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const streams: OpenStreams = new Set();
   await backend.init(); // idempotent; a caller that already initialised it loses nothing
   let closing = false;
+  const client = new Client({ backend, maxPayloadBytes: options.maxPayloadBytes });
   const handlers: TaskHubSidecarHandlers = {
-    ...clientHandlers(backend, logger),
-    ...queryHandlers(backend, logger),
+    ...clientHandlers(client, logger),
+    ...queryHandlers(client, logger),
     ...workerHandlers(dispatcher, streams, logger, () => closing),
     ...unimplementedHandlers(),
   };

@@ -1,6 +1,6 @@
 // Storage encoding of history events: JSON text with the instant fields as epoch milliseconds (JSON.stringify
 // of a Date costs about three times a number), revived as Dates on decode; ISO strings written by earlier
-// versions decode the same. Backends store events with this codec; the gRPC wire has its own mapping in grpc/.
+// versions decode the same. Backends store events with this codec; the gRPC wire has its own mapping in protocol/wire/.
 import type { HistoryEvent } from './history.js';
 
 export function encodeEvent(event: HistoryEvent): string {

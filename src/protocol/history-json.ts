@@ -21,14 +21,20 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<HistoryEventType>([
   'executionSuspended', 'executionResumed', 'executionStalled', 'detachedWorkflowInstanceCreated',
 ]);
 
-/** The history as plain JSON values (instants as ISO strings), in history order. */
+/**
+ * The history as plain JSON values in history order, each event's fields in the protocol's order (eventId,
+ * timestamp, the event type, then its own fields) and instants as ISO strings.
+ */
 export function historyToJson(history: readonly HistoryEvent[]): unknown[] {
-  return JSON.parse(JSON.stringify(history)) as unknown[];
+  return history.map((event) => {
+    const { eventId, timestamp, type, ...fields } = event;
+    return JSON.parse(JSON.stringify({ eventId, timestamp, type, ...fields })) as unknown;
+  });
 }
 
 /** One line of `durabletask export`. */
 export function exportedHistoryLine(entry: ExportedHistory): string {
-  return JSON.stringify({ instanceId: entry.instanceId, name: entry.name, runtimeStatus: entry.runtimeStatus, history: entry.history });
+  return JSON.stringify({ instanceId: entry.instanceId, name: entry.name, runtimeStatus: entry.runtimeStatus, history: historyToJson(entry.history) });
 }
 
 /** Events from their JSON form, validated; `field` names the list in errors. */

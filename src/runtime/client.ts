@@ -1,22 +1,15 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
-import { randomUUID } from 'node:crypto';
 import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
-import { systemClock, type Clock } from '../core/clock.js';
-import { validateDelayMs, validateFireAt } from '../core/fire-time.js';
+import type { Clock } from '../core/clock.js';
 import { validateInstanceId } from '../core/instance-id.js';
-import { validateTags } from '../core/tags.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload } from '../core/payload.js';
-import { newEvent, type HistoryEvent } from '../protocol/history.js';
-import type { WorkflowMetadata } from '../protocol/metadata.js';
-import { isTerminalStatus, type RuntimeStatus } from '../protocol/status.js';
-import { InvalidArgumentError, TimeoutError, WorkflowNotFoundError } from '../errors.js';
+import { encodePayload } from '../core/payload.js';
+import type { HistoryEvent } from '../protocol/history.js';
+import { InvalidArgumentError, WorkflowNotFoundError } from '../errors.js';
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
+import { EncodedClient } from './encoded-client.js';
 import { purgeMatching, purgeTree, validStatuses, type PurgeFilter, type PurgeResult } from './purge.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
-
-/** Told of a status change; the status is absent when the backend does not know it. */
-type StatusListener = (status?: RuntimeStatus) => void;
 
 export interface ScheduleOptions<I> {
   input?: I;
@@ -46,72 +39,61 @@ export interface WorkflowStatePage {
 }
 
 export class Client {
+  /** The same operations on payloads already encoded (opaque text), returning stored metadata. */
+  readonly encoded: EncodedClient;
   private readonly backend: Backend;
   private readonly maxPayloadBytes: number;
-  private readonly clock: Clock;
-  /** Waiters by instance, fed by one backend subscription shared by every wait of this client. */
-  private readonly waiters = new Map<string, Set<StatusListener>>();
-  private unsubscribe: (() => void) | undefined;
 
   constructor(options: ClientOptions) {
+    this.encoded = new EncodedClient(options);
     this.backend = options.backend;
-    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-    this.clock = options.clock ?? systemClock;
-  }
-
-  private now(): Date {
-    return new Date(this.clock.now());
+    this.maxPayloadBytes = this.encoded.maxPayloadBytes;
   }
 
   async scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: ScheduleOptions<I> = {}): Promise<string> {
     const name = refName(workflow, 'workflow');
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
-    if (options.startAt !== undefined) validateFireAt(options.startAt, 'startAt');
-    const tags = options.tags === undefined ? undefined : validateTags(options.tags);
-    const instanceId = options.instanceId ?? randomUUID();
-    const event = newEvent('executionStarted', this.now(), {
+    return this.encoded.startWorkflow({
       name,
+      instanceId: options.instanceId,
       input: encodePayload(options.input, `input of workflow '${name}'`, this.maxPayloadBytes),
-      workflowInstance: { instanceId, executionId: randomUUID() },
-      scheduledStartTimestamp: options.startAt,
-      tags,
+      startAt: options.startAt,
+      tags: options.tags,
+      reuse: options.reuse,
     });
-    await this.backend.createWorkflowInstance(event, { reuse: options.reuse ?? 'error' });
-    return instanceId;
   }
 
   /** The instance's state, or undefined when it does not exist. */
   async getWorkflowState(instanceId: string, options: { includePayloads?: boolean } = {}): Promise<WorkflowState | undefined> {
-    validateInstanceId(instanceId);
-    const metadata = await this.backend.getWorkflowMetadata(instanceId);
+    const metadata = await this.encoded.getWorkflowMetadata(instanceId);
     return metadata && toWorkflowState(metadata, options.includePayloads ?? true);
   }
 
   /** Waits until the instance has started running (or finished). */
   async waitForWorkflowStart(instanceId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowState> {
-    return this.waitFor(instanceId, (s) => s !== 'PENDING', 'start', options.timeoutMs);
+    return toWorkflowState(await this.encoded.waitForWorkflowStart(instanceId, options), true);
   }
 
   /** Waits until the instance is COMPLETED, FAILED, TERMINATED or CANCELED. */
   async waitForWorkflowCompletion(instanceId: string, options: { timeoutMs?: number } = {}): Promise<WorkflowState> {
-    return this.waitFor(instanceId, isTerminalStatus, 'completion', options.timeoutMs);
+    return toWorkflowState(await this.encoded.waitForWorkflowCompletion(instanceId, options), true);
   }
 
+  /**
+   * Queues an event. As in the reference engine (and on every surface: gRPC, CLI), a finished instance accepts
+   * the event and discards it; an unknown instance is WorkflowNotFoundError.
+   */
   async raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<void> {
-    validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
-    const input = encodePayload(data, `data of event '${eventName}'`, this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', this.now(), { name: eventName, input }));
+    await this.encoded.raiseEvent(instanceId, eventName, encodePayload(data, `data of event '${eventName}'`, this.maxPayloadBytes));
   }
 
   async suspendWorkflow(instanceId: string, reason?: string): Promise<void> {
-    validateInstanceId(instanceId);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', this.now(), { input: encodePayload(reason, 'reason') }));
+    await this.encoded.suspendWorkflow(instanceId, encodePayload(reason, 'reason', this.maxPayloadBytes));
   }
 
   async resumeWorkflow(instanceId: string, reason?: string): Promise<void> {
-    validateInstanceId(instanceId);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', this.now(), { input: encodePayload(reason, 'reason') }));
+    await this.encoded.resumeWorkflow(instanceId, encodePayload(reason, 'reason', this.maxPayloadBytes));
   }
 
   /**
@@ -119,9 +101,10 @@ export class Client {
    * started are never affected. Returns once the termination is queued.
    */
   async terminateWorkflow(instanceId: string, options: { output?: unknown; recursive?: boolean } = {}): Promise<void> {
-    validateInstanceId(instanceId);
-    const input = encodePayload(options.output, 'output', this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', this.now(), { input, recurse: options.recursive ?? true }));
+    await this.encoded.terminateWorkflow(instanceId, {
+      output: encodePayload(options.output, 'output', this.maxPayloadBytes),
+      recursive: options.recursive,
+    });
   }
 
   /**
@@ -158,58 +141,5 @@ export class Client {
     validateInstanceId(instanceId);
     if (!(await this.backend.getWorkflowMetadata(instanceId))) throw new WorkflowNotFoundError(instanceId);
     return this.backend.getWorkflowHistory(instanceId);
-  }
-
-  private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowState> {
-    validateInstanceId(instanceId);
-    // Infinity (or no timeout) waits for good; NaN or a negative value would poll forever or never wait.
-    if (timeoutMs !== undefined && timeoutMs !== Infinity) validateDelayMs(timeoutMs, 'timeoutMs');
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    let wake: () => void = () => undefined;
-    // A signal that names a status not awaited costs no read.
-    const listener = (status?: RuntimeStatus) => {
-      if (status === undefined || done(status)) wake();
-    };
-    this.watch(instanceId, listener);
-    try {
-      // Signals cover this process; polling with back-off covers the others.
-      for (let pollMs = 100; ; pollMs = Math.min(pollMs * 2, 1000)) {
-        const metadata: WorkflowMetadata | undefined = await this.backend.getWorkflowMetadata(instanceId);
-        if (!metadata) throw new WorkflowNotFoundError(instanceId);
-        if (done(metadata.runtimeStatus)) return toWorkflowState(metadata, true);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new TimeoutError(`timed out after ${timeoutMs} ms waiting for the ${what} of workflow '${instanceId}' (status ${metadata.runtimeStatus})`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(pollMs, left));
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = () => undefined;
-      }
-    } finally {
-      this.unwatch(instanceId, listener);
-    }
-  }
-
-  private watch(instanceId: string, listener: StatusListener): void {
-    this.unsubscribe ??= this.backend.subscribe((signal) => {
-      if (signal.kind !== 'statusChanged') return;
-      for (const notify of this.waiters.get(signal.instanceId) ?? []) notify(signal.runtimeStatus);
-    });
-    const set = this.waiters.get(instanceId) ?? new Set();
-    set.add(listener);
-    this.waiters.set(instanceId, set);
-  }
-
-  private unwatch(instanceId: string, listener: StatusListener): void {
-    const set = this.waiters.get(instanceId);
-    set?.delete(listener);
-    if (set?.size === 0) this.waiters.delete(instanceId);
-    if (this.waiters.size === 0) {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
-    }
   }
 }

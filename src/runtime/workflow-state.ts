@@ -1,4 +1,4 @@
-// What clients get for an instance: its metadata with payloads decoded (and the raw JSON beside them).
+// What clients get for an instance: its metadata with payloads decoded (and the stored text beside them).
 import type { FailureDetails } from '../protocol/common.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
 import type { RuntimeStatus } from '../protocol/status.js';
@@ -47,9 +47,21 @@ export function toWorkflowState(m: WorkflowMetadata, includePayloads: boolean): 
     state.serializedInput = m.input;
     state.serializedOutput = m.output;
     state.serializedCustomStatus = m.customStatus;
-    state.input = decodePayload(m.input);
-    state.output = decodePayload(m.output);
-    state.customStatus = decodePayload(m.customStatus);
+    state.input = payloadValue(m.input);
+    state.output = payloadValue(m.output);
+    state.customStatus = payloadValue(m.customStatus);
   }
   return state;
+}
+
+/**
+ * A stored payload as a value: its JSON decoded, or, for text that is not JSON (an SDK over gRPC may store raw
+ * text, e.g. the Dapr SDK's setCustomStatus("foobaz")), the text itself; showing an instance never fails on it.
+ */
+export function payloadValue(payload: string | undefined): unknown {
+  try {
+    return decodePayload(payload);
+  } catch {
+    return payload;
+  }
 }

@@ -72,13 +72,14 @@ describe('durabletask CLI: raise, suspend, resume, terminate, purge', () => {
     assertError(cli(db, 'terminate', TERMINATE, '--output', '{'), 2, /option '--output' is not valid JSON/);
   });
 
-  it('unknown instances are exit code 3; finished ones are exit code 4', () => {
+  it('unknown instances are exit code 3; finished ones are exit code 4, except raise (accepted and discarded)', () => {
     assertError(cli(db, 'raise', 'nope', 'approve'), 3, /workflow instance 'nope' not found/);
     assertError(cli(db, 'suspend', 'nope'), 3, /'nope' not found/);
     assertError(cli(db, 'resume', 'nope'), 3, /'nope' not found/);
     assertError(cli(db, 'terminate', 'nope'), 3, /'nope' not found/);
     assertError(cli(db, 'purge', 'nope'), 3, /'nope' not found/);
-    assertError(cli(db, 'raise', IDS.parent, 'approve'), 4, /cannot raise an event on workflow instance 'parent-1': it is COMPLETED/);
+    // As in the reference engine and on every surface (Client, gRPC): a finished instance discards the event.
+    assertOk(cli(db, 'raise', IDS.parent, 'approve'), /^raised event 'approve' on parent-1 \(it is COMPLETED: a finished instance discards events\)$/m);
     assertError(cli(db, 'suspend', IDS.failed), 4, /cannot suspend workflow instance 'payment-1': it is FAILED/);
     assertError(cli(db, 'terminate', IDS.parent), 4, /it is COMPLETED/);
   });

@@ -6,11 +6,13 @@ import type { Backend } from '../../src/backends/backend.js';
 import { cascadeCases } from './workflow-cases/cascade-cases.js';
 import { purgeFilterCases } from './workflow-cases/purge-filter-cases.js';
 import { continueAsNewCases } from './workflow-cases/continue-as-new-cases.js';
+import { deliveryCases } from './workflow-cases/delivery-cases.js';
 
 export function workflowConformanceSuite(label: string, makeBackend: () => Promise<Backend>): void {
   describe(label, () => {
     describe('cascades', () => cascadeCases(makeBackend));
     describe('filter purge', () => purgeFilterCases(makeBackend));
     describe('continue-as-new', () => continueAsNewCases(makeBackend));
+    describe('delivery', () => deliveryCases(makeBackend));
   });
 }

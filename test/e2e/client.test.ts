@@ -121,6 +121,24 @@ describe('e2e: client scheduling', () => {
     assert.equal(bare?.runtimeStatus, 'COMPLETED');
     assert.equal(bare?.name, 'echo');
   });
+
+  it('shows a stored payload that is not JSON (an SDK\'s raw text) as the text, never an error', async (t) => {
+    const h = await startHarness({ workflows: [echo], start: false });
+    t.after(() => h.stop());
+    await h.client.encoded.startWorkflow({ name: 'echo', instanceId: 'raw-text', input: 'foobaz' });
+    const state = await h.client.getWorkflowState('raw-text');
+    assert.equal(state?.input, 'foobaz');
+    assert.equal(state?.serializedInput, 'foobaz');
+  });
+
+  it('the encoded layer takes payloads as opaque text, within the payload limit', async (t) => {
+    const h = await startHarness({ workflows: [echo], start: false, clientMaxPayloadBytes: 10 });
+    t.after(() => h.stop());
+    await assert.rejects(h.client.encoded.startWorkflow({ name: 'echo', instanceId: 'big', input: 'x'.repeat(11) }), { name: 'PayloadTooLargeError' });
+    await h.client.encoded.startWorkflow({ name: 'echo', instanceId: 'small', input: 'not json' });
+    await assert.rejects(h.client.encoded.raiseEvent('small', 'e', 'y'.repeat(11)), { name: 'PayloadTooLargeError' });
+    await assert.rejects(h.client.encoded.terminateWorkflow('small', { output: 'z'.repeat(11) }), { name: 'PayloadTooLargeError' });
+  });
 });
 
 describe('e2e: client purge, list, history', () => {

@@ -79,6 +79,10 @@ const retrying: Orchestrator = async function* (ctx, input: { key: string; okAt:
   }
   throw new Error(`gave up after ${input.maxAttempts} attempts: ${errors.at(-1)}`);
 };
+const rawStatus: Orchestrator = async function* (ctx) {
+  ctx.setCustomStatus('foobaz');
+  return yield ctx.callActivity(hello, 'raw');
+};
 const statusful: Orchestrator = async function* (ctx) {
   ctx.setCustomStatus(JSON.stringify({ stage: 'waiting' }));
   const data = yield ctx.waitForExternalEvent('go');
@@ -105,7 +109,7 @@ describe('@dapr/durabletask-js against the sidecar', { timeout: 60_000 }, () => 
     h = await startTestSidecar({ backend: new SqliteBackend({ path: ':memory:' }) });
     client = new TaskHubGrpcClient(h.sidecar.address);
     worker = new TaskHubGrpcWorker(h.sidecar.address);
-    for (const o of [sequence, fanOut, eventWaiter, child, parent, failing, looping, napper, approval, retrying, statusful]) {
+    for (const o of [sequence, fanOut, eventWaiter, child, parent, failing, looping, napper, approval, retrying, statusful, rawStatus]) {
       worker.addOrchestrator(o);
     }
     for (const a of [hello, square, fail, flaky]) worker.addActivity(a);
@@ -168,6 +172,21 @@ describe('@dapr/durabletask-js against the sidecar', { timeout: 60_000 }, () => 
     await client.terminateOrchestration(id, 'bye');
     const state = await client.waitForOrchestrationCompletion(id, true, WAIT_S);
     assert.equal(state?.runtimeStatus, OrchestrationStatus.TERMINATED);
+    // As in the reference engine: the reason is the output, and a termination carries no failure details.
+    assert.equal(JSON.parse(state!.serializedOutput!), 'bye');
+    assert.equal(state?.failureDetails, undefined);
+  });
+
+  it('starts with no scheduled start time (the SDK sends an empty timestamp)', async () => {
+    const state = await run(sequence);
+    const stored = await h.backend.getWorkflowMetadata(state.instanceId);
+    assert.equal(stored?.scheduledStartAt, undefined);
+  });
+
+  it('keeps a custom status that is raw text, not JSON, as opaque text', async () => {
+    const state = await run(rawStatus);
+    assert.equal(state.runtimeStatus, OrchestrationStatus.COMPLETED);
+    assert.equal(state.serializedCustomStatus, 'foobaz');
   });
 
   it('purges a finished instance', async () => {

@@ -141,6 +141,27 @@ describe('@microsoft/durabletask-js against the sidecar', { timeout: 60_000 }, (
     assert.equal(JSON.parse(timedOut.serializedOutput!), 'timed out');
   });
 
+  it('mints execution IDs as 32 lowercase hex digits, and default child IDs from them', async () => {
+    const state = await run(parent, undefined, 'parent-hex');
+    assert.equal(state.runtimeStatus, OrchestrationStatus.COMPLETED);
+    const history = await h.backend.getWorkflowHistory('parent-hex');
+    const started = history.find((e) => e.type === 'executionStarted');
+    const executionId = started?.type === 'executionStarted' ? (started.workflowInstance.executionId ?? '') : '';
+    assert.match(executionId, /^[0-9a-f]{32}$/);
+    const children = history.flatMap((e) => (e.type === 'childWorkflowInstanceCreated' ? [e.instanceId] : []));
+    assert.ok(children.some((id) => id.startsWith(`${executionId}:`)), `a default child ID derives from it: ${children.join(', ')}`);
+    assert.ok(children.every((id) => id.length <= 100));
+  });
+
+  it('raises an event on a finished instance: accepted and discarded, the history unchanged', async () => {
+    const state = await run(sequence, undefined, 'finished-raise');
+    const before = (await client.getOrchestrationHistory('finished-raise')).length;
+    await client.raiseOrchestrationEvent('finished-raise', 'late', 1);
+    const after = await client.getOrchestrationState('finished-raise', true);
+    assert.equal(after?.runtimeStatus, state.runtimeStatus);
+    assert.equal((await client.getOrchestrationHistory('finished-raise')).length, before);
+  });
+
   it('runs sub-orchestrations with generated and explicit IDs', async () => {
     const state = await run(parent, undefined, 'parent-1');
     assert.equal(state.runtimeStatus, OrchestrationStatus.COMPLETED);

@@ -112,6 +112,21 @@ describe('TestWorkflowEnvironment time skipping', () => {
     await env.assertOutput(id, 'both fired');
   });
 
+  it('time stands still while an activity runs: a slow activity beats a one-day timer', async () => {
+    const slow = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return 'activity';
+    };
+    const race = async (ctx: WorkflowContext) => {
+      const winner = await ctx.whenAny([ctx.createTimer(DAY), ctx.callActivity(slow)]);
+      return winner === 0 ? 'timer' : 'activity';
+    };
+    await using env = await TestWorkflowEnvironment.create({ workflows: [race], activities: [slow], startTime: start });
+    const state = await env.run(race);
+    assert.equal(state.output, 'activity');
+    assert.ok(env.now().getTime() - start.getTime() < DAY);
+  });
+
   it('ten one-day timers in a row finish', async () => {
     const tenDays = async (ctx: WorkflowContext) => {
       for (let i = 0; i < 10; i++) await ctx.createTimer(DAY);

@@ -3,7 +3,7 @@
 // kept) so that callers never alias stored state.
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
-import { cancelsScheduledStart, eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import { deliveryTargets, planEvent, planTurnDelivery, type DeliveryStep, type TargetState } from '../../core/delivery.js';
 import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -16,7 +16,6 @@ import type {
   BackendSignal,
   CreateReusePolicy,
   LockOptions,
-  OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
   WorkflowCountQuery,
@@ -25,7 +24,7 @@ import type {
   TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
-import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
+import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord } from '../shared/instance-record.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
@@ -70,9 +69,9 @@ export class MemoryBackend implements Backend {
   }
 
   async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
-    const inst = this.instances.get(instanceId);
-    if (!inst) throw new WorkflowNotFoundError(instanceId);
-    this.enqueueEvent(inst, copyData(event), undefined);
+    const step = planEvent(instanceId, copyData(event), this.targetState(instanceId), new Date(this.clock.now()));
+    if (!step) throw new WorkflowNotFoundError(instanceId);
+    this.execute(step, new Set());
     this.signals.emit({ kind: 'workflowWork' });
   }
 
@@ -110,9 +109,12 @@ export class MemoryBackend implements Backend {
     const nowMs = this.clock.now();
     const now = new Date(nowMs);
     const before = inst.record.runtimeStatus;
+    // Decided on the targets as they are before any write (and on this instance as the turn leaves it).
+    const targets = new Map(deliveryTargets(turn.messages).map((id) => [id, this.targetState(id)]));
+    const plan = planTurnDelivery({ senderId: item.instanceId, result: turn, targets, now });
     inst.history = turn.continuedAsNew ? turn.newHistory : inst.history.concat(turn.newHistory);
     if (turn.instance) inst.record = applyInstanceUpdate(inst.record, turn.instance, now);
-    if (turn.warnings?.length) this.addWarnings(inst, turn.warnings);
+    if (plan.warnings.length > 0) this.addWarnings(inst, plan.warnings);
     this.instances.consumeLocked(inst);
     this.instances.unlock(inst);
     const lease = options.leaseActivities;
@@ -124,7 +126,7 @@ export class MemoryBackend implements Backend {
     for (const timer of turn.timers) this.instances.enqueue(inst, timer.event, timer.visibleAt.getTime());
     const changed = new Set<string>();
     if (inst.record.runtimeStatus !== before) changed.add(inst.record.instanceId);
-    for (const message of turn.messages) this.deliver(item.instanceId, message, now, changed);
+    for (const step of plan.steps) this.execute(step, changed);
     this.signals.emit({ kind: 'workflowWork' });
     if (turn.activityTasks.length > leased.length) this.signals.emit({ kind: 'activityWork' });
     for (const instanceId of changed) {
@@ -177,8 +179,9 @@ export class MemoryBackend implements Backend {
     const event = copyData(result);
     this.activities.delete(task);
     const inst = this.instances.get(task.instanceId);
-    if (!inst) return undefined;
-    this.enqueueEvent(inst, event, undefined);
+    const step = planEvent(task.instanceId, event, this.targetState(task.instanceId), new Date(this.clock.now()));
+    if (!inst || !step) return undefined;
+    this.execute(step, new Set());
     const lease = options.leaseWorkflow;
     const batch = lease && this.instances.lockOne(inst, this.clock.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
     if (batch) return this.workflowItemOf(inst, batch);
@@ -250,39 +253,25 @@ export class MemoryBackend implements Backend {
     this.activities.deleteForInstance(inst.record.instanceId);
   }
 
-  /** An event for an instance still waiting for its scheduled start waits for that start too. */
-  private enqueueEvent(inst: InstanceState, event: HistoryEvent, visibleAt: Date | undefined): void {
-    const now = new Date(this.clock.now());
-    if (cancelsScheduledStart(event) && pendingStartAt(inst.record)) {
-      this.instances.makeVisible(inst, now.getTime());
-      this.instances.enqueue(inst, event, now.getTime());
-      return;
-    }
-    const earliest = eventVisibleAt(pendingStartAt(inst.record), now);
-    const at = visibleAt && visibleAt > earliest ? visibleAt : earliest;
-    this.instances.enqueue(inst, event, at.getTime());
+  private targetState(instanceId: string): TargetState | undefined {
+    const record = this.instances.get(instanceId)?.record;
+    return record && { runtimeStatus: record.runtimeStatus, scheduledStartAt: record.scheduledStartAt };
   }
 
-  private deliver(senderId: string, message: OutboundMessage, now: Date, changed: Set<string>): void {
-    if (!isStartMessage(message)) {
-      const target = this.instances.get(message.targetInstanceId);
-      // A message to an instance that does not exist has nobody to read it.
-      if (target) this.enqueueEvent(target, message.event, message.visibleAt);
+  /** Executes one step of a core/delivery plan; `changed` collects the instances whose status it set. */
+  private execute(step: DeliveryStep, changed: Set<string>): void {
+    if (step.kind === 'enqueue') {
+      const target = this.instances.get(step.targetInstanceId);
+      if (!target) throw new Error(`delivery plan targets '${step.targetInstanceId}', which does not exist`);
+      if (step.revealsStart) this.instances.makeVisible(target, step.visibleAt.getTime());
+      this.instances.enqueue(target, step.event, step.visibleAt.getTime());
       return;
     }
-    const start = message.event;
-    const existing = this.instances.get(start.workflowInstance.instanceId);
-    const decision = decideStartDelivery(existing?.record.runtimeStatus, start, now);
-    if (decision.outcome === 'reject') {
-      if (decision.notify) this.deliver(senderId, decision.notify, now, changed);
-      const sender = this.instances.get(senderId);
-      if (decision.warning && sender) this.addWarnings(sender, [decision.warning]);
-      return;
-    }
-    if (existing) this.deleteInstance(existing);
-    const visibleAt = message.visibleAt ?? start.scheduledStartTimestamp ?? now;
-    this.createInstance(start, visibleAt.getTime());
-    changed.add(start.workflowInstance.instanceId);
+    const id = step.start.workflowInstance.instanceId;
+    const existing = this.instances.get(id);
+    if (step.kind === 'replace' && existing) this.deleteInstance(existing);
+    this.createInstance(step.start, step.visibleAt.getTime());
+    changed.add(id);
   }
 
   private addWarnings(inst: InstanceState, warnings: string[]): void {

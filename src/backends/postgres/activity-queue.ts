@@ -10,6 +10,7 @@ import type { RuntimeStatus } from '../../protocol/status.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, type Tables } from './queries.js';
 import { leaseSql, type WorkflowHandle } from './workflow-queue.js';
+import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
 export async function lockActivity(pool: Pool, t: Tables, options: LockOptions): Promise<ActivityWorkItem | undefined> {
   const p = new Params();
@@ -102,7 +103,7 @@ function completionsStatement(t: Tables, batch: Completion[]) {
       SELECT * FROM unnest(${p.add(col((q) => q.item.id))}::bigint[], ${p.add(col((q) => q.item.lockToken))}::text[],
         ${p.add(col((q) => encodeEvent(q.result)))}::text[], ${p.add(col((q) => q.lease !== undefined))}::boolean[],
         ${p.add(col((q) => q.token))}::text[], ${p.add(col((q) => q.lease?.lockedBy ?? null))}::text[],
-        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? 1000))}::integer[])
+        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? DEFAULT_MAX_EVENTS))}::integer[])
       WITH ORDINALITY AS x(id, tok, event, want, newtok, by, ms, maxev, k)
     ), del AS (
       DELETE FROM ${t.tasks} d USING x WHERE d.id = x.id AND d.lock_token = x.tok RETURNING x.k, d.instance_id

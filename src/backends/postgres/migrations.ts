@@ -118,29 +118,33 @@ function migrationSteps(t: Tables, schema: string): string[][] {
 }
 
 /**
- * Creates or migrates the schema; safe to run from many processes at once. `upTo` stops at an older
- * version (tests build old schemas with it).
+ * For a read-only open: the schema must already be a task hub at this code's version. Nothing is created or
+ * migrated.
  */
-/** For a read-only open: the schema must already be at this code's version; nothing is created or changed. */
-export async function assertCurrentVersion(pool: Pool, schema: string): Promise<void> {
+export async function assertCurrentSchema(pool: Pool, schema: string): Promise<void> {
   const t = tablesOf(schema);
-  const expected = migrationSteps(t, schema).length;
-  let current: number | null | undefined;
-  try {
-    current = (await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.version}`)).rows[0]?.version;
-  } catch (error) {
-    if ((error as { code?: string }).code !== '42P01') throw error;
-    throw new DurableTaskError('FAILED_PRECONDITION', `PostgreSQL schema '${schema}' is not a durabletask task hub (no version table)`);
+  const known = migrationSteps(t, schema).length;
+  const exists = await pool.query<{ hub: string | null }>(`SELECT to_regclass($1) AS hub`, [`${quoteIdent(schema)}.schema_version`]);
+  if (!exists.rows[0]?.hub) {
+    throw new DurableTaskError('FAILED_PRECONDITION', `PostgreSQL schema '${schema}' is not a durabletask task hub (no schema_version table)`);
   }
-  if (current !== expected) {
+  const found = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.version}`);
+  const current = found.rows[0]?.version ?? 0;
+  if (current !== known) {
     throw new DurableTaskError(
       'FAILED_PRECONDITION',
-      `PostgreSQL schema '${schema}' is at version ${current ?? '(none)'}, not version ${expected} of this durabletask-ts; ` +
-        'a read-only open never migrates: open it once with a worker of this version',
+      current > known
+        ? `PostgreSQL schema '${schema}' is at version ${current}, newer than version ${known} known to this durabletask-ts; upgrade durabletask-ts`
+        : `PostgreSQL schema '${schema}' is at version ${current}; this durabletask-ts uses version ${known}, and opening it read-only ` +
+            'does not migrate it (a worker or `durabletask serve` on it migrates it)',
     );
   }
 }
 
+/**
+ * Creates or migrates the schema; safe to run from many processes at once. `upTo` stops at an older
+ * version (tests build old schemas with it).
+ */
 export async function migrate(pool: Pool, schema: string, upTo?: number): Promise<void> {
   const t = tablesOf(schema);
   const steps = migrationSteps(t, schema).slice(0, upTo);

@@ -26,7 +26,7 @@ import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
 import { addEvent, countInstances, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
-import { assertCurrentVersion, migrate } from './migrations.js';
+import { assertCurrentSchema, migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
 import { abandonWorkflow, leaseKeyOf, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
@@ -50,8 +50,9 @@ export interface PostgresBackendOptions {
   /** Receives connection errors that are not thrown to a caller (idle pool clients, the listener). */
   onError?: (err: Error) => void;
   /**
-   * Inspection only: init() creates and migrates nothing (the schema must be at this version) and every
-   * connection is a read-only session, so any write fails in PostgreSQL itself. @default false
+   * Open an existing task hub for reading only (the CLI's inspecting commands): init() creates and migrates
+   * nothing, a schema that is not a task hub at this version is refused, and every transaction is read-only.
+   * @default false
    */
   readOnly?: boolean;
 }
@@ -83,9 +84,10 @@ export class PostgresBackend implements Backend {
     this.pool = new pg.Pool({
       Client: PreparingClient,
       connectionString: options.connectionString,
-      ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
       max: options.poolSize ?? 10,
       application_name: this.applicationName,
+      // The server refuses any write of a read-only object, whatever code path asks for one.
+      options: options.readOnly ? '-c default_transaction_read_only=on' : undefined,
       // TCP keep-alive notices a peer host that vanished without closing the socket.
       keepAlive: true,
     });
@@ -118,8 +120,8 @@ export class PostgresBackend implements Backend {
 
   async init(): Promise<void> {
     this.assertOpen();
-    if (this.options.readOnly) return assertCurrentVersion(this.pool, this.schema);
-    await migrate(this.pool, this.schema);
+    if (this.options.readOnly) await assertCurrentSchema(this.pool, this.schema);
+    else await migrate(this.pool, this.schema);
     await this.notifier?.start();
   }
 

@@ -7,6 +7,7 @@ import { decodeEvent } from '../../protocol/codec.js';
 import { Params, type Tables } from './queries.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import type { LeaseKey } from './turn-commit.js';
+import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
 /** What the backend keeps in WorkflowWorkItem.handle: the inbox rows this lock delivered. */
 export interface WorkflowHandle {
@@ -90,7 +91,7 @@ export async function lockWorkflows(
       FROM inst, (SELECT e2.seq FROM (
           SELECT e3.seq, row_number() OVER (PARTITION BY e3.instance_id ORDER BY e3.seq) AS rn
           FROM ${t.inbox} e3 JOIN inst ON e3.instance_id = inst.instance_id WHERE e3.visible_at <= now()
-        ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? 1000)}) w
+        ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? DEFAULT_MAX_EVENTS)}) w
       WHERE e.seq = w.seq AND e.instance_id = inst.instance_id
       RETURNING e.instance_id, e.seq, e.event, e.dequeue_count
     )

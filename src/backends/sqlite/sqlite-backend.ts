@@ -37,6 +37,12 @@ export interface SqliteBackendOptions {
   /** Refuse to create the file when it does not exist (the CLI inspects existing task hubs). @default false */
   mustExist?: boolean;
   /**
+   * Open an existing task hub for reading only (the CLI's inspecting commands): the file is never created,
+   * migrated or written, and one that is not a task hub at this schema version is a FailedPreconditionError.
+   * @default false
+   */
+  readOnly?: boolean;
+  /**
    * FULL fsyncs the WAL on every commit, so a committed turn survives power loss; NORMAL only survives a
    * process crash (the last commits can be lost on power loss) but is faster. Group commit makes FULL
    * cost one fsync per batch of completions, which is why it is the default.
@@ -55,11 +61,6 @@ export interface SqliteBackendOptions {
    * @default 1024
    */
   pageSize?: number;
-  /**
-   * Inspection only: the file must exist and be a task hub at this schema version; nothing is created or
-   * migrated, and SQLite itself refuses every write. @default false
-   */
-  readOnly?: boolean;
 }
 
 interface Open {
@@ -101,14 +102,14 @@ export class SqliteBackend implements Backend {
   async init(): Promise<void> {
     if (this.open) return;
     const memory = this.path === ':memory:' || this.path === '';
-    const readOnly = this.options.readOnly ?? false;
-    const mustExist = (readOnly || (this.options.mustExist ?? false)) && !memory;
+    const readOnly = (this.options.readOnly ?? false) && !memory;
+    const mustExist = ((this.options.mustExist ?? false) || readOnly) && !memory;
     if (mustExist && !existsSync(this.path)) {
       throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
     }
     const db = new Database(this.path, { fileMustExist: mustExist, readonly: readOnly, timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      await retryBusy(() => (readOnly ? assertCurrentSchema(db, this.path) : this.prepare(db)), BUSY_GIVE_UP_MS);
+      await retryBusy(() => (readOnly ? this.check(db) : this.prepare(db)), BUSY_GIVE_UP_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -118,6 +119,17 @@ export class SqliteBackend implements Backend {
       busyGiveUpMs: BUSY_GIVE_UP_MS,
     });
     this.open = { db, sql: new Statements(db), committer };
+  }
+
+  /** A read-only open only checks the schema (and reads the file's own journal mode). */
+  private check(db: Database.Database): void {
+    try {
+      db.pragma('cache_size = -65536');
+      assertCurrentSchema(db, this.path);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new FailedPreconditionError(`'${this.path}' is not a SQLite database`);
+      throw error;
+    }
   }
 
   private prepare(db: Database.Database): void {

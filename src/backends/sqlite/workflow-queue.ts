@@ -9,7 +9,8 @@ import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js'
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js';
+import { enqueue, executeStep, readStatus, refreshNextVisible, targetStateOf } from './instance-store.js';
+import { deliveryTargets, planTurnDelivery } from '../../core/delivery.js';
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
@@ -184,14 +185,16 @@ export function completeWorkflow(
 ): ActivityWorkItem[] {
   const id = item.instanceId;
   const handle = handleOf(item);
+  const warnings: string[] = [];
   deleteLockedRows(sql, item, handle);
-  const warnings = [...(result.warnings ?? [])];
-  for (const message of result.messages) {
-    const warning = deliverMessage(sql, tx, message);
-    if (warning) warnings.push(warning);
-  }
   // The instance UPDATE below recomputes next_visible_at, so the timers skip their own update.
   for (const timer of result.timers) enqueue(sql, tx, id, timer.event, timer.visibleAt.getTime(), { refresh: false });
+  if (result.messages.length > 0) {
+    const targets = new Map(deliveryTargets(result.messages).map((target) => [target, targetStateOf(readStatus(sql, target))]));
+    const plan = planTurnDelivery({ senderId: id, result, targets, now: new Date(tx.now) });
+    for (const step of plan.steps) executeStep(sql, tx, step);
+    warnings.push(...plan.warnings);
+  }
   const historyLength = (result.continuedAsNew ? 0 : item.historyLength) + result.newHistory.length;
   if (!updateInstance(sql, tx, id, item.lockToken, result, historyLength)) {
     throw new LeaseLostError(`workflow work item of instance '${id}'`);
@@ -265,28 +268,25 @@ function updateInstance(
         .run(historyLength, id, lockToken).changes > 0
     );
   }
+  // The start event's columns (the input above all) are written only when a generation begins.
+  const g = u.generation;
+  const generation = g ? 'name = ?, execution_id = ?, input = ?, parent_instance_id = ?, version = ?, tags = ?,' : '';
+  const generationValues = g ? [g.name, g.executionId, g.input ?? null, g.parentInstanceId ?? null, g.version ?? null, jsonOrNull(g.tags)] : [];
   return (
     sql
       .get(
-        `UPDATE instances SET runtime_status = ?, name = ?, execution_id = ?, created_at = ?, input = ?, output = ?,
-           custom_status = ?, failure_details = ?, completed_at = ?, parent_instance_id = ?, version = ?, tags = ?,
+        `UPDATE instances SET runtime_status = ?, ${generation} output = ?, custom_status = ?, failure_details = ?, completed_at = ?,
            last_updated_at = ?, started_at = COALESCE(started_at, ?), history_length = ?, next_visible_at = ${NEXT_VISIBLE},
            lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
          WHERE instance_id = ? AND lock_token = ?`,
       )
       .run(
         u.runtimeStatus,
-        u.name,
-        u.executionId,
-        u.createdAt.getTime(),
-        u.input ?? null,
+        ...generationValues,
         u.output ?? null,
         u.customStatus ?? null,
         jsonOrNull(u.failureDetails),
         msOrNull(u.completedAt),
-        u.parentInstanceId ?? null,
-        u.version ?? null,
-        jsonOrNull(u.tags),
         tx.now,
         tx.now,
         historyLength,

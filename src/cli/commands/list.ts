@@ -43,7 +43,9 @@ export function registerList(program: Command): void {
       if (options.createdTo !== undefined && options.olderThan !== undefined) throw usageError('give --created-to or --older-than, not both');
       if (options.olderThan !== undefined) options.createdTo = ageToInstant(options.olderThan);
       const query: WorkflowQuery = { statuses: options.status, name: options.name, createdFrom: options.createdFrom, createdTo: options.createdTo };
-      const { instances, more } = await withClient(globalsOf(command), (client) => collect(client, query, options.limit, options.json ?? false));
+      const { instances, more } = await withClient(globalsOf(command), (client) => collect(client, query, options.limit, options.json ?? false), {
+        readOnly: true,
+      });
       if (options.json) return printJson(instances.map(stateToJson));
       if (instances.length === 0) return print('no workflow instances match');
       print(formatTable(['INSTANCE ID', 'NAME', 'STATUS', 'CREATED', 'UPDATED'], instances.map((s) => [s.instanceId, s.name, s.runtimeStatus, formatTime(s.createdAt), formatTime(s.lastUpdatedAt)])));

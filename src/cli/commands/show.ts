@@ -29,7 +29,7 @@ export function registerShow(program: Command): void {
         const state = await client.getWorkflowState(id);
         if (!state) throw new WorkflowNotFoundError(id);
         return { state, history: options.history ? await client.getWorkflowHistory(id) : undefined };
-      });
+      }, { readOnly: true });
       // The same history JSON as a line of `durabletask export`.
       if (options.json) return printJson(history ? { state: stateToJson(state), history: historyToJson(history) } : { state: stateToJson(state) });
       print(formatState(state));

@@ -195,9 +195,13 @@ describe('applier', () => {
     assert.ok(event.type === 'childWorkflowInstanceCompleted' && event.taskScheduledId === 4 && event.result === '"ok"');
   });
 
-  it('a terminated child gives its parent failure details', () => {
+  it('a terminated child gives its parent failure details, but records none itself (the reason is the output)', () => {
     const turn = turnFor(startedState('kid', { id: 'mom', taskScheduledId: 0 }));
     applyActions(turn, [{ id: -1, type: 'completeWorkflow', workflowStatus: 'TERMINATED', result: '"bye"' }]);
+    const completed = turn.out.newHistory.find((e) => e.type === 'executionCompleted');
+    assert.ok(completed?.type === 'executionCompleted');
+    assert.equal(completed.result, '"bye"');
+    assert.equal(completed.failureDetails, undefined);
     const event = turn.out.messages[0]!.event;
     assert.ok(event.type === 'childWorkflowInstanceFailed');
     assert.equal(event.type === 'childWorkflowInstanceFailed' && event.failureDetails?.errorType, 'WorkflowTerminated');

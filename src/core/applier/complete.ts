@@ -21,7 +21,8 @@ function complete(turn: Turn, action: CompleteWorkflowAction): void {
       eventId: action.id,
       workflowStatus: action.workflowStatus,
       result: action.result,
-      failureDetails: action.workflowStatus === 'COMPLETED' ? undefined : failureDetails,
+      // As in the reference engine, a termination records no failure: its reason is the output.
+      failureDetails: action.workflowStatus === 'COMPLETED' ? undefined : action.workflowStatus === 'TERMINATED' ? action.failureDetails : failureDetails,
       router: action.router,
     }),
   );

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { TimestampSchema } from '@bufbuild/protobuf/wkt';
 import { InvalidArgumentError } from '../../errors.js';
-import { dateToTimestamp, timestampToDate } from './timestamp-wire.js';
+import { dateToTimestamp, optionalTimestampToDate, timestampToDate } from './timestamp-wire.js';
 
 describe('timestamps on the wire', () => {
   it('keeps millisecond precision through binary encoding', () => {
@@ -30,5 +30,12 @@ describe('timestamps on the wire', () => {
     assert.throws(() => dateToTimestamp(new Date('+010000-01-01T00:00:00Z'), 'fireAt'), InvalidArgumentError);
     assert.throws(() => timestampToDate(undefined, 'x.fireAt'), { field: 'x.fireAt' });
     assert.throws(() => timestampToDate(create(TimestampSchema, { seconds: 1n, nanos: -1 }), 'x'), { field: 'x.nanos' });
+  });
+
+  it('reads an absent or zero optional timestamp as not set (an SDK\'s empty message), any other as its date', () => {
+    assert.equal(optionalTimestampToDate(undefined, 't'), undefined);
+    assert.equal(optionalTimestampToDate(create(TimestampSchema), 't'), undefined);
+    assert.equal(optionalTimestampToDate(create(TimestampSchema, { seconds: 0n, nanos: 1_000_000 }), 't')?.getTime(), 1);
+    assert.equal(optionalTimestampToDate(create(TimestampSchema, { seconds: -1n }), 't')?.getTime(), -1000);
   });
 });

@@ -35,6 +35,11 @@ export function optionalDateToTimestamp(date: Date | undefined, field: string): 
   return date === undefined ? undefined : dateToTimestamp(date, field);
 }
 
+/**
+ * An optional timestamp: absent, or zero (the empty message some SDKs send for "none", e.g. the Dapr SDK's
+ * scheduledStartTimestamp on every start), is "not set"; a real 1970-01-01T00:00:00.000Z would read the same.
+ */
 export function optionalTimestampToDate(ts: Timestamp | undefined, field: string): Date | undefined {
-  return ts === undefined ? undefined : timestampToDate(ts, field);
+  if (ts === undefined || (ts.seconds === 0n && ts.nanos === 0)) return undefined;
+  return timestampToDate(ts, field);
 }

@@ -43,15 +43,20 @@ export function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
-/** The row a turn of the instance started by `start` would write. */
-export function instanceUpdate(start: ExecutionStartedEvent, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+/** What a turn of the instance started by `start` changes in its row (RUNNING unless told). */
+export function instanceUpdate(_start: ExecutionStartedEvent, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+  return { runtimeStatus: 'RUNNING', ...fields };
+}
+
+/** The row fields of a new generation started by `start` (continue-as-new). */
+export function generationOf(start: ExecutionStartedEvent): NonNullable<InstanceUpdate['generation']> {
   return {
-    runtimeStatus: 'RUNNING',
     name: start.name,
     executionId: start.workflowInstance.executionId ?? '',
-    createdAt: start.timestamp,
     input: start.input,
-    ...fields,
+    parentInstanceId: start.parentInstance?.workflowInstance?.instanceId,
+    version: start.version,
+    tags: start.tags,
   };
 }
 

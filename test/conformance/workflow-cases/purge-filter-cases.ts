@@ -5,6 +5,7 @@ import { it } from 'node:test';
 import { FailedPreconditionError, InvalidArgumentError } from '../../../src/errors.js';
 import type { RuntimeStatus } from '../../../src/protocol/status.js';
 import type { WorkflowContext } from '../../../src/sdk/workflow-context.js';
+import type { Client } from '../../../src/runtime/client.js';
 import { completion, reachStatus, withEngine, type MakeBackend } from './fixtures.js';
 
 async function echo(_ctx: WorkflowContext, input: unknown) {
@@ -19,7 +20,7 @@ async function parentOfWaiter(ctx: WorkflowContext) {
   return ctx.callChildWorkflow(waiter, undefined, { instanceId: 'running-child' });
 }
 
-async function instanceIds(client: import('../../../src/runtime/client.js').Client): Promise<string[]> {
+async function instanceIds(client: Client): Promise<string[]> {
   return (await client.listWorkflows({ pageSize: 100 })).instances.map((s) => s.instanceId).sort();
 }
 
