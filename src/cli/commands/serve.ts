@@ -13,6 +13,7 @@ Examples:
   $ durabletask serve --port 50001 --host 0.0.0.0
   $ durabletask serve --db ./orders.sqlite
   $ durabletask serve --db postgres://postgres@localhost/app --schema orders
+  $ durabletask serve --lease-ms 10000 --work-item-timeout-ms 60000
 
 A SQLite --db file is created when missing; a PostgreSQL schema is created or migrated.
 Log level: DURABLETASK_LOG_LEVEL (default warn), logs go to stderr as JSON.`;
@@ -23,8 +24,10 @@ export function registerServe(program: Command): void {
     .description('run the gRPC sidecar (Durable Task protocol) on the task hub')
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', parsePort, 4001)
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--lease-ms <ms>', 'lease on a work item; after a crash, its work waits at most this long', parsePositiveInt, 60_000)
+    .option('--work-item-timeout-ms <ms>', 'an SDK worker that has not answered a work item in this time loses it (re-dispatched)', parsePositiveInt, 300_000)
     .addHelpText('after', EXAMPLES)
-    .action(async (options: { port: number; host: string }, command: Command) => {
+    .action(async (options: { port: number; host: string; leaseMs: number; workItemTimeoutMs: number }, command: Command) => {
       const backend = await openBackend(globalsOf(command), { create: true });
       let sidecar: Sidecar;
       try {
@@ -33,7 +36,8 @@ export function registerServe(program: Command): void {
         const { defaultLogger } = await import('../../runtime/logger.js');
         const logger = defaultLogger();
         await routeGrpcLogs(logger);
-        sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger });
+        const { host, port, leaseMs, workItemTimeoutMs } = options;
+        sidecar = await startSidecar({ backend, host, port, logger, leaseMs, workItemTimeoutMs });
       } catch (error) {
         await backend.close();
         // e.g. the port is taken: an expected failure, reported in one line
