@@ -1,6 +1,6 @@
 // A Backend wrapper that timestamps every workflow turn: lock returned, completion called, completion
 // committed. The engine needs no hook: the worker sees an ordinary Backend.
-import type { Backend, WorkflowTurnResult, WorkflowWorkItem } from '../src/backends/backend.js';
+import type { Backend, TurnResult, WorkflowWorkItem } from '../src/backends/backend.js';
 
 export interface TurnTiming {
   instanceId: string;

@@ -8,5 +8,6 @@ import { physicalLimit } from './physical-limit.js';
 import type { Scenario } from './scenario.js';
 import { throughput } from './throughput.js';
 import { timers } from './timers.js';
+import { timeSkipping } from './time-skipping.js';
 
-export const SCENARIOS: readonly Scenario[] = [physicalLimit, throughput, latency, fanout, longHistory, detached, timers, memory];
+export const SCENARIOS: readonly Scenario[] = [physicalLimit, throughput, latency, fanout, longHistory, detached, timers, timeSkipping, memory];

@@ -1,10 +1,13 @@
 // The Backend interface: storage of instances, histories, inboxes and the activity queue.
 // Backends differ only in storage; every engine rule lives in core/. One conformance suite
 // (test/conformance/backend-suite.ts) runs against every implementation.
-import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent, TaskScheduledEvent, TimerFiredEvent } from '../protocol/history.js';
-import type { FailureDetails, Payload } from '../protocol/common.js';
+import type { ExecutionStartedEvent, HistoryEvent, TaskCompletedEvent, TaskFailedEvent, TaskScheduledEvent } from '../protocol/history.js';
+import type { TurnResult } from '../core/turn-result.js';
 import type { RuntimeStatus } from '../protocol/status.js';
 import type { WorkflowMetadata } from '../protocol/metadata.js';
+
+// The turn's result is the core's output; backends take it from there.
+export type { InstanceUpdate, OutboundMessage, TimerMessage, TurnResult } from '../core/turn-result.js';
 
 /** A locked batch of an instance's visible inbox events. Exactly one per instance at a time. */
 export interface WorkflowWorkItem {
@@ -16,54 +19,16 @@ export interface WorkflowWorkItem {
   readonly newEvents: HistoryEvent[];
   /** Number of events already committed to the instance's history (the next event's index). */
   readonly historyLength: number;
+  /**
+   * The instance row's execution ID: the generation the committed history belongs to. With historyLength it
+   * names the last committed event (history is append-only within an execution), so a worker's cached execution
+   * is resumed only when no other worker has moved the instance past it (continue-as-new, a reused ID).
+   */
+  readonly executionId: string;
   /** How many times this batch was delivered and abandoned before (0 on first delivery). */
   readonly retryCount: number;
   /** Backend bookkeeping (e.g. the inbox row ids locked); opaque to the runtime. */
   readonly handle?: unknown;
-}
-
-/** Fields of the instance row that a turn sets. */
-export interface InstanceUpdate {
-  runtimeStatus: RuntimeStatus;
-  name: string;
-  executionId: string;
-  /** Creation time from the ExecutionStarted event (changes on continue-as-new only by carrying it). */
-  createdAt: Date;
-  input?: Payload;
-  output?: Payload;
-  customStatus?: Payload;
-  failureDetails?: FailureDetails;
-  completedAt?: Date;
-  parentInstanceId?: string;
-  version?: string;
-  tags?: Record<string, string>;
-}
-
-export interface OutboundMessage {
-  targetInstanceId: string;
-  /** An ExecutionStarted creates the target instance (child or detached start) under core/delivery rules. */
-  event: HistoryEvent;
-  /** Invisible until then (a scheduled start); undefined means now. */
-  visibleAt?: Date;
-}
-
-export interface TimerMessage {
-  event: TimerFiredEvent;
-  visibleAt: Date;
-}
-
-/** Everything one turn writes, committed in one transaction by completeWorkflowWorkItem. */
-export interface WorkflowTurnResult {
-  /** Events appended to history, in order. With continuedAsNew they replace the whole history. */
-  newHistory: HistoryEvent[];
-  continuedAsNew: boolean;
-  /** The instance row after the turn; undefined when the turn only consumed its inbox (e.g. events to a finished instance). */
-  instance?: InstanceUpdate;
-  activityTasks: TaskScheduledEvent[];
-  timers: TimerMessage[];
-  messages: OutboundMessage[];
-  /** Warnings to record on the instance (shown by getWorkflowState and the CLI). */
-  warnings?: string[];
 }
 
 export interface ActivityWorkItem {
@@ -105,7 +70,15 @@ export interface WorkflowQuery {
   continuationToken?: string;
   /** Include input, output, custom status. @default false */
   includePayloads?: boolean;
+  /** Order by (createdAt, instanceId) descending; a token continues in the order of the query it came from. @default false */
+  newestFirst?: boolean;
 }
+
+/** The filters of a WorkflowQuery that a count takes. */
+export type WorkflowCountQuery = Pick<WorkflowQuery, 'statuses' | 'name' | 'instanceIdPrefix' | 'createdFrom' | 'createdTo'>;
+
+/** How many instances match, per runtime status; statuses with none are absent. */
+export type WorkflowCounts = Partial<Record<RuntimeStatus, number>>;
 
 export interface WorkflowPage {
   instances: WorkflowMetadata[];
@@ -156,7 +129,7 @@ export interface Backend {
    */
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options?: { leaseActivities?: ActivityLeaseRequest },
   ): Promise<ActivityWorkItem[]>;
   /** Releases the lock; the batch becomes visible again after delayMs. Throws LeaseLostError on a lost lock. */
@@ -183,6 +156,8 @@ export interface Backend {
   /** Undefined when the instance does not exist. Payloads are always included. */
   getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined>;
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage>;
+  /** Counts the instances matching the filters of listWorkflows, per status (one grouped read). */
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts>;
   /**
    * Deletes one instance with its history, inbox and tasks. Returns false when it does not exist;
    * throws FailedPreconditionError when it is not terminal.

@@ -8,6 +8,8 @@ export const EXIT_USAGE = 2;
 export const EXIT_NOT_FOUND = 3;
 export const EXIT_PRECONDITION = 4;
 export const EXIT_DATABASE = 5;
+/** check-replay found instances that would diverge. */
+export const EXIT_DIVERGED = 6;
 
 /** Exit code per DurableTaskError code: scripts can tell "fix your input" from "no such instance" from "try later". */
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {

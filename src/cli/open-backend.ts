@@ -3,7 +3,7 @@
 // to open is reported as a database problem (exit 5) naming the database, never as a stack trace.
 import type { Backend } from '../backends/backend.js';
 import type { Client } from '../runtime/client.js';
-import { CliError, EXIT_DATABASE } from './exit-codes.js';
+import { CliError, EXIT_DATABASE, EXIT_USAGE } from './exit-codes.js';
 
 export const DEFAULT_DB = './durabletask.sqlite';
 
@@ -15,6 +15,8 @@ export interface GlobalOptions {
 export interface OpenOptions {
   /** Create a missing SQLite file (only `serve` does). @default false */
   create?: boolean;
+  /** Inspect only: never create, migrate or write anything (list, show). @default false */
+  readOnly?: boolean;
 }
 
 export function isPostgresUrl(db: string): boolean {
@@ -38,11 +40,19 @@ export async function createBackend(options: GlobalOptions, open: OpenOptions = 
   if (isPostgresUrl(options.db)) {
     const { PostgresBackend } = await import('../backends/postgres/postgres-backend.js');
     // One-shot commands need no LISTEN connection and few pooled ones.
-    return new PostgresBackend({ connectionString: options.db, schema: options.schema, poolSize: open.create ? 10 : 2, notify: open.create ?? false });
+    return new PostgresBackend({
+      connectionString: options.db,
+      schema: options.schema,
+      poolSize: open.create ? 10 : 2,
+      notify: open.create ?? false,
+      readOnly: open.readOnly ?? false,
+    });
   }
-  if (options.schema !== undefined) throw new CliError(2, '--schema only applies to a PostgreSQL --db URL');
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(options.db);
+  if (scheme) throw new CliError(EXIT_USAGE, `unsupported database scheme '${scheme[1]}:' in --db; give a SQLite file path or a postgres:// URL`);
+  if (options.schema !== undefined) throw new CliError(EXIT_USAGE, '--schema only applies to a PostgreSQL --db URL');
   const { SqliteBackend } = await import('../backends/sqlite/sqlite-backend.js');
-  return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false) });
+  return new SqliteBackend({ path: options.db, mustExist: !(open.create ?? false), readOnly: open.readOnly ?? false });
 }
 
 export async function openBackend(options: GlobalOptions, open: OpenOptions = {}): Promise<Backend> {
@@ -64,8 +74,12 @@ export async function openBackend(options: GlobalOptions, open: OpenOptions = {}
 }
 
 /** Runs fn with a Client on the task hub and always closes the backend. */
-export async function withClient<T>(options: GlobalOptions, fn: (client: Client, backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(options);
+export async function withClient<T>(
+  options: GlobalOptions,
+  fn: (client: Client, backend: Backend) => Promise<T>,
+  open: Pick<OpenOptions, 'readOnly'> = {},
+): Promise<T> {
+  const backend = await openBackend(options, open);
   try {
     const { Client } = await import('../runtime/client.js');
     return await fn(new Client({ backend }), backend);

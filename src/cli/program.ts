@@ -12,6 +12,9 @@ import { registerResume } from './commands/resume.js';
 import { registerTerminate } from './commands/terminate.js';
 import { registerPurge } from './commands/purge.js';
 import { registerServe } from './commands/serve.js';
+import { registerExport } from './commands/export.js';
+import { registerCheckReplay } from './commands/check-replay.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 const EXAMPLES = `
 Examples:
@@ -20,10 +23,14 @@ Examples:
   $ durabletask raise order-1234 approved '{"by": "alice"}'
   $ durabletask purge --status COMPLETED --before 2025-01-01
   $ durabletask serve --port 4001
+  $ durabletask export --status RUNNING > open.jsonl
+  $ durabletask check-replay --workflows ./dist/app-workflows.js
+  $ durabletask dashboard --port 8233
   $ durabletask --db postgres://postgres@localhost/app --schema durabletask list
 
 Exit codes: 0 ok, 1 other error, 2 bad usage or input, 3 instance not found,
-4 not allowed in the instance's state, 5 database problem (missing, not a task hub, wrong schema version).`;
+4 not allowed in the instance's state, 5 database problem (missing, not a task hub, wrong schema version),
+6 check-replay found instances that would diverge.`;
 
 function packageVersion(): string {
   // dist/src/cli/program.js -> package.json at the package root
@@ -52,6 +59,9 @@ export function createProgram(): Command {
   registerTerminate(program);
   registerPurge(program);
   registerServe(program);
+  registerExport(program);
+  registerCheckReplay(program);
+  registerDashboard(program, packageVersion);
   return program;
 }
 

@@ -13,12 +13,23 @@ export function nameBasedUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Default child instance ID: "<parent>:<4 hex digits of the action id>", as the protocol's engines do. */
-export function defaultChildInstanceId(parentInstanceId: string, actionId: number): string {
-  return `${parentInstanceId}:${(0x10000 + actionId).toString(16).slice(-4)}`;
+// Sequence numbers and the spawn counter restart in every continue-as-new generation, so a later generation
+// adds its number ("g" marks it, so it never reads as one more step of the ID): a generation never reuses the
+// default ID of an earlier one, whose instance would be replaced (finished) or refused (running).
+
+/**
+ * Default child instance ID: "<parent>:<4 hex digits of the action id>", as the protocol's engines do, in
+ * the first generation; "<parent>:g<generation>:<4 hex digits>" in each one continue-as-new started.
+ */
+export function defaultChildInstanceId(parentInstanceId: string, actionId: number, generation = 0): string {
+  const hex = (0x10000 + actionId).toString(16).slice(-4);
+  return generation === 0 ? `${parentInstanceId}:${hex}` : `${parentInstanceId}:g${generation}:${hex}`;
 }
 
-/** Default detached instance ID: "<caller>-<n>", n counting default-ID spawns of this execution from 0. */
-export function defaultDetachedInstanceId(callerInstanceId: string, n: number): string {
-  return `${callerInstanceId}-${n}`;
+/**
+ * Default detached instance ID: "<caller>-<n>", n counting default-ID spawns of this execution from 0, in
+ * the first generation; "<caller>-g<generation>-<n>" in each one continue-as-new started.
+ */
+export function defaultDetachedInstanceId(callerInstanceId: string, n: number, generation = 0): string {
+  return generation === 0 ? `${callerInstanceId}-${n}` : `${callerInstanceId}-g${generation}-${n}`;
 }

@@ -4,7 +4,7 @@
 import type { Payload, TaskRouter } from '../protocol/common.js';
 import type { ExecutionCompletedEvent, ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import type { RuntimeStatus } from '../protocol/status.js';
-import type { InstanceUpdate } from '../backends/backend.js';
+import type { InstanceUpdate } from './turn-result.js';
 
 export interface RuntimeState {
   readonly instanceId: string;
@@ -121,23 +121,30 @@ export function runtimeStatus(state: RuntimeState): RuntimeStatus {
   return state.isSuspended ? 'SUSPENDED' : 'RUNNING';
 }
 
-/** The instance row after a turn. Requires a start event. */
-export function instanceUpdate(state: RuntimeState): InstanceUpdate {
+/**
+ * What the turn changes in the instance row. Requires a start event. `newGeneration`: the turn continued as
+ * new, so the start event's fields change too (the first generation's are written when the row is created).
+ */
+export function instanceUpdate(state: RuntimeState, newGeneration: boolean): InstanceUpdate {
   const start = state.startEvent;
   if (!start) throw new Error(`instance '${state.instanceId}' has no ExecutionStarted event`);
   const done = state.completedEvent;
-  return {
+  const update: InstanceUpdate = {
     runtimeStatus: runtimeStatus(state),
-    name: start.name,
-    executionId: start.workflowInstance.executionId ?? '',
-    createdAt: start.timestamp,
-    input: start.input,
-    output: done?.result,
     customStatus: state.customStatus,
+    output: done?.result,
     failureDetails: done?.failureDetails,
     completedAt: done?.timestamp,
-    parentInstanceId: start.parentInstance?.workflowInstance?.instanceId,
-    version: start.version,
-    tags: start.tags,
   };
+  if (newGeneration) {
+    update.generation = {
+      name: start.name,
+      executionId: start.workflowInstance.executionId ?? '',
+      input: start.input,
+      parentInstanceId: start.parentInstance?.workflowInstance?.instanceId,
+      version: start.version,
+      tags: start.tags,
+    };
+  }
+  return update;
 }

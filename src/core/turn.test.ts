@@ -76,6 +76,43 @@ describe('runTurn', () => {
     );
   });
 
+  it('a cascaded termination acts only on a child of the sending execution; any other instance ignores it', async () => {
+    const cascade = { parent: { instanceId: 'p', executionId: 'pe' }, path: ['p'] };
+    const terminate = newEvent('executionTerminated', t0, { recurse: true, cascade });
+    const unrelated: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start('x')];
+    const { execute, requests } = replying();
+    const ignored = await runTurn(stateFromHistory('x', unrelated), [terminate], ctx, execute);
+    assert.equal(requests.length, 0);
+    assert.equal(ignored.result.instance, undefined, 'the instance row is untouched');
+    assert.deepEqual(ignored.duplicates, [terminate]);
+
+    const childStart = (executionId: string) =>
+      newEvent('executionStarted', t0, { name: 'c', workflowInstance: { instanceId: 'kid', executionId: 'k1' }, parentInstance: { taskScheduledId: 0, workflowInstance: { instanceId: 'p', executionId } } });
+    const ofEarlierParent = await runTurn(stateFromHistory('kid', [newEvent('workflowStarted', t0, {}), childStart('older')]), [terminate], ctx, replying().execute);
+    assert.equal(ofEarlierParent.result.instance, undefined, 'a child of an earlier execution of the parent ID is not this parent\'s');
+    const child = await runTurn(stateFromHistory('kid', [newEvent('workflowStarted', t0, {}), childStart('pe')]), [terminate], ctx, replying().execute);
+    assert.equal(child.result.instance?.runtimeStatus, 'TERMINATED');
+  });
+
+  it('a recursive terminate names this execution and the visited path, and never goes back along it', async () => {
+    const history: HistoryEvent[] = [
+      newEvent('executionStarted', t0, { name: 'wf', workflowInstance: { instanceId: 'i', executionId: 'e1' }, parentInstance: { taskScheduledId: 0, workflowInstance: { instanceId: 'root' } } }),
+      newEvent('childWorkflowInstanceCreated', t0, { eventId: 0, instanceId: 'i', name: 'self (recorded before self-links were refused)' }),
+      newEvent('childWorkflowInstanceCreated', t0, { eventId: 1, instanceId: 'root', name: 'refused' }),
+      newEvent('childWorkflowInstanceCreated', t0, { eventId: 2, instanceId: 'kid', name: 'c' }),
+      newEvent('executionCompleted', t0, { workflowStatus: 'COMPLETED' }),
+    ];
+    const incoming = newEvent('executionTerminated', t0, { recurse: true, cascade: { parent: { instanceId: 'root' }, path: ['root'] } });
+    const outcome = await runTurn(stateFromHistory('i', history), [incoming], ctx, replying().execute);
+    assert.deepEqual(
+      outcome.result.messages.map((m) => [m.targetInstanceId, m.event.type === 'executionTerminated' && m.event.cascade]),
+      [['kid', { parent: { instanceId: 'i', executionId: 'e1' }, path: ['root', 'i'] }]],
+    );
+    const again = newEvent('executionTerminated', t0, { recurse: true, cascade: { parent: { instanceId: 'i', executionId: 'e1' }, path: ['root', 'i'] } });
+    const looped = await runTurn(stateFromHistory('i', history), [again], ctx, replying().execute);
+    assert.deepEqual(looped.result.messages, [], 'a cascade that comes back to an instance on its path stops');
+  });
+
   it('forces termination when the executor ignores the terminate, dropping its outbound work', async () => {
     const history: HistoryEvent[] = [newEvent('workflowStarted', t0, {}), start()];
     const { execute } = replying([{ id: 0, type: 'scheduleTask', name: 'a', taskExecutionId: 't' }]);
@@ -109,7 +146,7 @@ describe('runTurn', () => {
       ['workflowStarted', 'executionStarted', 'timerCreated'],
     );
     assert.equal(outcome.state.historyLength, 3);
-    assert.equal(outcome.result.instance?.executionId, 'new-exec');
+    assert.equal(outcome.result.instance?.generation?.executionId, 'new-exec');
     assert.equal(outcome.result.timers.length, 1);
   });
 

@@ -1,6 +1,6 @@
 // Storage encoding of history events: JSON text with the instant fields as epoch milliseconds (JSON.stringify
 // of a Date costs about three times a number), revived as Dates on decode; ISO strings written by earlier
-// versions decode the same. Backends store events with this codec; the gRPC wire has its own mapping in grpc/.
+// versions decode the same. Backends store events with this codec; the gRPC wire has its own mapping in protocol/wire/.
 import type { HistoryEvent } from './history.js';
 
 export function encodeEvent(event: HistoryEvent): string {
@@ -13,6 +13,8 @@ function withEpochInstants(event: HistoryEvent): object {
   const copy: Record<string, unknown> = { ...e, timestamp: (e.timestamp as Date).getTime() };
   if (e.fireAt !== undefined) copy.fireAt = (e.fireAt as Date).getTime();
   if (e.scheduledStartTimestamp !== undefined) copy.scheduledStartTimestamp = (e.scheduledStartTimestamp as Date).getTime();
+  const continuation = e.continuation as { createdAt: Date } | undefined;
+  if (continuation !== undefined) copy.continuation = { ...continuation, createdAt: continuation.createdAt.getTime() };
   return copy;
 }
 
@@ -39,5 +41,7 @@ export function reviveDates(event: HistoryEvent): HistoryEvent {
   e.timestamp = new Date(e.timestamp as string | number);
   if (e.fireAt !== undefined) e.fireAt = new Date(e.fireAt as string | number);
   if (e.scheduledStartTimestamp !== undefined) e.scheduledStartTimestamp = new Date(e.scheduledStartTimestamp as string | number);
+  const continuation = e.continuation as { createdAt: string | number | Date } | undefined;
+  if (continuation !== undefined) continuation.createdAt = new Date(continuation.createdAt);
   return event;
 }

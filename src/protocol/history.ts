@@ -35,6 +35,16 @@ export interface ExecutionStartedEvent extends EventBase {
   parentTraceContext?: TraceContext;
   workflowSpanID?: string;
   tags?: Record<string, string>;
+  /** Engine bookkeeping, never on the wire: set on every generation that continue-as-new started. */
+  continuation?: Continuation;
+}
+
+/** What a generation started by continue-as-new carries over from the ones before it. */
+export interface Continuation {
+  /** 1 for the first generation after the original start, counting up: default IDs differ per generation. */
+  generation: number;
+  /** When the instance was created: continue-as-new never moves it (it is the listWorkflows paging key). */
+  createdAt: Date;
 }
 
 export interface ExecutionCompletedEvent extends EventBase {
@@ -48,6 +58,15 @@ export interface ExecutionTerminatedEvent extends EventBase {
   type: 'executionTerminated';
   input?: Payload;
   recurse: boolean;
+  /** Engine bookkeeping, never on the wire: set on the terminations a recursive terminate passes to children. */
+  cascade?: TerminationCascade;
+}
+
+/** Who passed a recursive termination on: a target that is not that execution's child ignores it (core/links.ts). */
+export interface TerminationCascade {
+  parent: WorkflowInstanceRef;
+  /** Every instance the cascade went through, root first: the cascade's visited set. */
+  path: string[];
 }
 
 export interface TaskScheduledEvent extends EventBase {

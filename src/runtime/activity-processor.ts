@@ -2,6 +2,7 @@
 // Delivery is at-least-once: a crash before completion re-runs the activity; the workflow's history keeps
 // only the first result for each task.
 import type { ActivityWorkItem, ActivityResultEvent, Backend, WorkflowLockOptions, WorkflowWorkItem } from '../backends/backend.js';
+import type { Clock } from '../core/clock.js';
 import { decodePayload, encodePayload, failureFromError } from '../core/payload.js';
 import { newEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
@@ -15,6 +16,7 @@ export interface ActivityProcessorOptions {
   registry: Registry;
   logger: Logger;
   maxPayloadBytes: number;
+  clock: Clock;
   signal: AbortSignal;
   /** Lets an activity completion lease its workflow for this worker in the same transaction. */
   workflowHandoff?: Handoff<WorkflowWorkItem, WorkflowLockOptions>;
@@ -63,10 +65,11 @@ export class ActivityProcessor {
 
   private async run(item: ActivityWorkItem): Promise<ActivityResultEvent> {
     const { event } = item;
+    const now = () => new Date(this.o.clock.now());
     const base = { taskScheduledId: event.eventId, taskExecutionId: event.taskExecutionId, router: event.router };
     const activity = this.o.registry.getActivity(event.name);
     if (!activity) {
-      return newEvent('taskFailed', new Date(), {
+      return newEvent('taskFailed', now(), {
         ...base,
         failureDetails: { errorType: 'ActivityNotRegistered', errorMessage: `no activity named '${event.name}' is registered`, isNonRetriable: true },
       });
@@ -82,11 +85,11 @@ export class ActivityProcessor {
     try {
       const output = await activity(ctx, decodePayload(event.input));
       const result = encodePayload(output, `output of activity '${event.name}'`, this.o.maxPayloadBytes);
-      return newEvent('taskCompleted', new Date(), { ...base, result });
+      return newEvent('taskCompleted', now(), { ...base, result });
     } catch (error) {
       const failureDetails = failureFromError(error);
       if ((error as { code?: string }).code === 'PAYLOAD_TOO_LARGE') failureDetails.isNonRetriable = true;
-      return newEvent('taskFailed', new Date(), { ...base, failureDetails });
+      return newEvent('taskFailed', now(), { ...base, failureDetails });
     }
   }
 }

@@ -1,13 +1,14 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
-import type { Backend, CreateReusePolicy, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
+import type { Clock } from '../core/clock.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { encodePayload } from '../core/payload.js';
 import type { HistoryEvent } from '../protocol/history.js';
-import { isTerminalStatus } from '../protocol/status.js';
 import { InvalidArgumentError, WorkflowNotFoundError } from '../errors.js';
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
 import { EncodedClient } from './encoded-client.js';
+import { purgeMatching, purgeTree, validStatuses, type PurgeFilter, type PurgeResult } from './purge.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
 
 export interface ScheduleOptions<I> {
@@ -25,6 +26,11 @@ export interface ClientOptions {
   backend: Backend;
   /** @default 4 MiB */
   maxPayloadBytes?: number;
+  /**
+   * Timestamps of the events the client sends (starts, raised events). Wait timeouts stay in real time.
+   * @default the real clock
+   */
+  clock?: Clock;
 }
 
 export interface WorkflowStatePage {
@@ -103,48 +109,37 @@ export class Client {
 
   /**
    * Deletes a finished instance and its history; with `recursive` (the default) its child workflows too
-   * (missing ones are skipped). Refuses an instance that is still running. Returns how many were deleted.
+   * (missing ones are skipped; only instances the engine created as its children count, never detached ones).
+   * Refuses, deleting nothing, an instance that or a child of which is still running. Returns how many were deleted.
    */
   async purgeWorkflow(instanceId: string, options: { recursive?: boolean } = {}): Promise<number> {
     validateInstanceId(instanceId);
-    const metadata = await this.backend.getWorkflowMetadata(instanceId);
-    if (!metadata) return 0;
-    let count = 0;
-    if (options.recursive ?? true) {
-      if (isTerminalStatus(metadata.runtimeStatus)) {
-        for (const child of await this.childInstanceIds(instanceId)) count += await this.purgeWorkflow(child, { recursive: true });
-      }
-    }
-    return count + ((await this.backend.purgeWorkflow(instanceId)) ? 1 : 0);
+    return purgeTree(this.backend, instanceId, options.recursive ?? true);
   }
 
-  /** Purges every finished instance matching the filter (statuses default to the terminal ones). */
-  async purgeWorkflows(filter: Omit<WorkflowQuery, 'pageSize' | 'continuationToken'>, options: { recursive?: boolean } = {}): Promise<number> {
-    const statuses = (filter.statuses ?? ['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED']).filter(isTerminalStatus);
-    let count = 0;
-    for (;;) {
-      // Purging shrinks the result set, so always read the first page again.
-      const page = await this.backend.listWorkflows({ ...filter, statuses, pageSize: 500 });
-      if (page.instances.length === 0) return count;
-      for (const instance of page.instances) count += await this.purgeWorkflow(instance.instanceId, options);
-    }
+  /**
+   * Purges every finished instance matching the filter (statuses default to the terminal ones; a filter of
+   * only live statuses purges nothing). An instance that cannot be purged, such as a finished parent whose
+   * child still runs, is skipped and reported with the reason; the rest are purged.
+   */
+  async purgeWorkflows(filter: PurgeFilter, options: { recursive?: boolean } = {}): Promise<PurgeResult> {
+    return purgeMatching(this.backend, filter, options.recursive ?? true);
   }
 
   async listWorkflows(query: WorkflowQuery = {}): Promise<WorkflowStatePage> {
+    if (query.statuses !== undefined) validStatuses(query.statuses);
     const page = await this.backend.listWorkflows(query);
     return { instances: page.instances.map((m) => toWorkflowState(m, query.includePayloads ?? false)), continuationToken: page.continuationToken };
+  }
+
+  /** How many instances match the filters, per status. */
+  async countWorkflows(query: WorkflowCountQuery = {}): Promise<WorkflowCounts> {
+    return this.backend.countWorkflows(query);
   }
 
   async getWorkflowHistory(instanceId: string): Promise<HistoryEvent[]> {
     validateInstanceId(instanceId);
     if (!(await this.backend.getWorkflowMetadata(instanceId))) throw new WorkflowNotFoundError(instanceId);
     return this.backend.getWorkflowHistory(instanceId);
-  }
-
-  private async childInstanceIds(instanceId: string): Promise<string[]> {
-    const history = await this.backend.getWorkflowHistory(instanceId);
-    const ids = new Set<string>();
-    for (const e of history) if (e.type === 'childWorkflowInstanceCreated') ids.add(e.instanceId);
-    return [...ids];
   }
 }

@@ -4,6 +4,8 @@
 // the gRPC sidecar calls it directly, so every rule of a start, an event or a wait lives in one place.
 import { randomUUID } from 'node:crypto';
 import type { Backend, CreateReusePolicy } from '../backends/backend.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { validateDelayMs, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { checkPayloadSize, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/payload.js';
 import type { Payload, TaskRouter, TraceContext } from '../protocol/common.js';
@@ -36,11 +38,14 @@ export interface EncodedClientOptions {
   backend: Backend;
   /** @default 4 MiB */
   maxPayloadBytes?: number;
+  /** Timestamps of the events sent (wait timeouts stay in real time). @default the real clock */
+  clock?: Clock;
 }
 
 export class EncodedClient {
   readonly backend: Backend;
   readonly maxPayloadBytes: number;
+  private readonly clock: Clock;
   /** Waiters by instance, fed by one backend subscription shared by every wait of this client. */
   private readonly waiters = new Map<string, Set<StatusListener>>();
   private unsubscribe: (() => void) | undefined;
@@ -48,17 +53,20 @@ export class EncodedClient {
   constructor(options: EncodedClientOptions) {
     this.backend = options.backend;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 
   /** Creates the instance; returns its ID. */
   async startWorkflow(start: EncodedStart): Promise<string> {
     if (!start.name) throw new InvalidArgumentError('name', 'is required and must not be empty');
     if (start.instanceId !== undefined) validateInstanceId(start.instanceId);
-    if (start.startAt !== undefined && !(start.startAt instanceof Date && !Number.isNaN(start.startAt.getTime()))) {
-      throw new InvalidArgumentError('startAt', 'must be a valid Date');
-    }
+    if (start.startAt !== undefined) validateFireAt(start.startAt, 'startAt');
     const instanceId = start.instanceId ?? randomUUID();
-    const event = newEvent('executionStarted', new Date(), {
+    const event = newEvent('executionStarted', this.now(), {
       name: start.name,
       version: start.version,
       input: checkPayloadSize(start.input, `input of workflow '${start.name}'`, this.maxPayloadBytes),
@@ -80,26 +88,26 @@ export class EncodedClient {
     validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     checkPayloadSize(input, `data of event '${eventName}'`, this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', new Date(), { name: eventName, input }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('eventRaised', this.now(), { name: eventName, input }));
   }
 
   async suspendWorkflow(instanceId: string, reason?: Payload): Promise<void> {
     validateInstanceId(instanceId);
     checkPayloadSize(reason, 'reason', this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', new Date(), { input: reason }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionSuspended', this.now(), { input: reason }));
   }
 
   async resumeWorkflow(instanceId: string, reason?: Payload): Promise<void> {
     validateInstanceId(instanceId);
     checkPayloadSize(reason, 'reason', this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', new Date(), { input: reason }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionResumed', this.now(), { input: reason }));
   }
 
   /** Queues the termination; with `recursive` (the default) of its child workflows too. */
   async terminateWorkflow(instanceId: string, options: { output?: Payload; recursive?: boolean } = {}): Promise<void> {
     validateInstanceId(instanceId);
     const input = checkPayloadSize(options.output, 'output', this.maxPayloadBytes);
-    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', new Date(), { input, recurse: options.recursive ?? true }));
+    await this.backend.addWorkflowEvent(instanceId, newEvent('executionTerminated', this.now(), { input, recurse: options.recursive ?? true }));
   }
 
   async getWorkflowMetadata(instanceId: string): Promise<WorkflowMetadata | undefined> {
@@ -119,6 +127,8 @@ export class EncodedClient {
 
   private async waitFor(instanceId: string, done: (s: RuntimeStatus) => boolean, what: string, timeoutMs?: number): Promise<WorkflowMetadata> {
     validateInstanceId(instanceId);
+    // Infinity (or no timeout) waits for good; NaN or a negative value would poll forever or never wait.
+    if (timeoutMs !== undefined && timeoutMs !== Infinity) validateDelayMs(timeoutMs, 'timeoutMs');
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
     let wake: () => void = () => undefined;
     // A signal that names a status not awaited costs no read.

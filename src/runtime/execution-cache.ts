@@ -1,12 +1,24 @@
 // Suspended workflow executions kept between turns, so a turn replays only its new events.
-// Keyed by instance and valid only for the exact history length it has seen; bounded, least recently used out.
+// Keyed by instance and valid only for the exact execution and history length it has seen (the last event it
+// saw: history is append-only within an execution), so an entry is never resumed after another worker moved the
+// instance past it: a continue-as-new or a reused ID (replaceTerminal) starts another execution, whose history
+// length can match again. Bounded, least recently used out.
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
 import type { RuntimeState } from '../core/runtime-state.js';
 
 export interface CachedExecution {
   state: RuntimeState;
   execution: ReplayExecution;
+  /** The execution (generation) of the committed history this entry reflects. */
+  executionId: string;
   /** The committed history length this entry reflects. */
+  historyLength: number;
+}
+
+/** Where a work item finds the instance's committed history. */
+export interface HistoryPosition {
+  instanceId: string;
+  executionId: string;
   historyLength: number;
 }
 
@@ -24,11 +36,12 @@ export class ExecutionCache {
     return this.entries.size;
   }
 
-  /** Removes and returns the entry if it matches the committed history length exactly. */
-  take(instanceId: string, historyLength: number): CachedExecution | undefined {
+  /** Removes and returns the entry if it saw exactly the committed history: same execution, same length. */
+  take(position: HistoryPosition): CachedExecution | undefined {
+    const { instanceId } = position;
     const entry = this.entries.get(instanceId);
     if (entry) this.entries.delete(instanceId);
-    if (entry && entry.historyLength === historyLength) {
+    if (entry && entry.executionId === position.executionId && entry.historyLength === position.historyLength) {
       this.hits++;
       return entry;
     }

@@ -1,6 +1,10 @@
 // Wakes an idle loop when the backend signals new work, with polling (exponential back-off) as the fallback
 // for work that no signal announces: timers coming due, other processes on a shared SQLite file.
 import type { Backend, BackendSignal } from '../backends/backend.js';
+import { systemClock, type Clock } from '../core/clock.js';
+
+/** The longest delay setTimeout takes (2^31 - 1 ms). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class Wake {
   private signaled = false;
@@ -8,7 +12,11 @@ export class Wake {
   private due: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly unsubscribe: () => void;
 
-  constructor(backend: Backend, kind: BackendSignal['kind']) {
+  constructor(
+    backend: Backend,
+    kind: BackendSignal['kind'],
+    private readonly clock: Clock = systemClock,
+  ) {
     this.unsubscribe = backend.subscribe((signal) => {
       if (signal.kind === kind) this.notify();
     });
@@ -27,12 +35,23 @@ export class Wake {
    */
   notifyAt(at: Date): void {
     const when = at.getTime();
-    if (this.due && this.due.at <= when && this.due.at > Date.now()) return;
+    if (Number.isNaN(when)) return;
+    if (this.due && this.due.at <= when && this.due.at > this.clock.now()) return;
     if (this.due) clearTimeout(this.due.timer);
+    this.arm(when);
+  }
+
+  /**
+   * setTimeout holds at most MAX_TIMEOUT_MS (about 24.8 days): a longer delay would print a
+   * TimeoutOverflowWarning and fire at once. A far wake-up sleeps in slices of at most that, re-arming itself.
+   */
+  private arm(when: number): void {
+    const left = Math.max(0, when - this.clock.now());
     const timer = setTimeout(() => {
+      if (left > MAX_TIMEOUT_MS) return this.arm(when);
       this.due = undefined;
       this.notify();
-    }, Math.max(0, when - Date.now()));
+    }, Math.min(left, MAX_TIMEOUT_MS));
     timer.unref();
     this.due = { at: when, timer };
   }

@@ -33,6 +33,11 @@ export class WorkLoop<T> {
     return this.inFlight.size;
   }
 
+  /** Items in flight plus slots reserved for items leased elsewhere. */
+  get busyCount(): number {
+    return this.inFlight.size + this.reserved;
+  }
+
   /** Reserves up to n free slots for items that another path will lease; returns how many were granted. */
   reserve(n: number): number {
     if (!this.running) return 0;
@@ -47,9 +52,11 @@ export class WorkLoop<T> {
    */
   adopt(items: T[], reservedCount: number): T[] {
     this.reserved -= reservedCount;
-    if (!this.running) return items;
-    for (const item of items) this.track(item);
-    return [];
+    if (this.running) for (const item of items) this.track(item);
+    // A reservation that leased less than it reserved (another worker holds the lease, several results for
+    // one instance in one batch) gave slots back: a loop waiting for a free slot must look again.
+    this.slotsReleased();
+    return this.running ? [] : items;
   }
 
   start(): void {
@@ -62,7 +69,7 @@ export class WorkLoop<T> {
   async stop(graceMs: number): Promise<T[]> {
     this.running = false;
     this.options.wake.notify();
-    this.slotFreed?.();
+    this.slotsReleased();
     await this.loop;
     const pending = Promise.allSettled([...this.inFlight.values()]);
     let timer: NodeJS.Timeout | undefined;
@@ -112,15 +119,20 @@ export class WorkLoop<T> {
     return items;
   }
 
+  /** Every path that gives back a slot or a reservation ends here, so the loop never waits on a free slot. */
+  private slotsReleased(): void {
+    const freed = this.slotFreed;
+    this.slotFreed = undefined;
+    freed?.();
+  }
+
   private track(item: T): void {
     const done = this.options
       .process(item)
       .catch((error) => this.options.logger.error({ err: error, loop: this.options.name }, 'work item processing failed'))
       .finally(() => {
         this.inFlight.delete(item);
-        const freed = this.slotFreed;
-        this.slotFreed = undefined;
-        freed?.();
+        this.slotsReleased();
       });
     this.inFlight.set(item, done);
   }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ActivityWorkItem, Backend, WorkflowWorkItem } from '../backends/backend.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/payload.js';
 import { Registry } from '../sdk/registry.js';
 import type { Activity, Workflow } from '../sdk/types.js';
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   /** @default 4 MiB */
   maxPayloadBytes?: number;
   logger?: Logger;
+  /** Where "now" comes from for turns and activity results; tests pass a virtual one. @default the real clock */
+  clock?: Clock;
 }
 
 export class Worker {
@@ -44,14 +47,16 @@ export class Worker {
   readonly id = `${hostname()},${process.pid},${randomUUID()}`;
   readonly cache: ExecutionCache;
   private readonly backend: Backend;
-  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend' | 'clock'>>;
   private readonly logger: Logger;
+  private readonly clock: Clock;
   private readonly abort = new AbortController();
   private loops: { workflow: WorkLoop<WorkflowWorkItem>; activity: WorkLoop<ActivityWorkItem>; wakes: Wake[] } | undefined;
 
   constructor(options: WorkerOptions) {
     this.backend = options.backend;
     this.logger = options.logger ?? defaultLogger();
+    this.clock = options.clock ?? systemClock;
     this.options = {
       workflowConcurrency: options.workflowConcurrency ?? 256,
       activityConcurrency: options.activityConcurrency ?? 256,
@@ -80,12 +85,18 @@ export class Worker {
     return this.loops !== undefined;
   }
 
+  /** Work items being processed now, plus slots promised to a hand-over (0 when idle or stopped). */
+  get activeWorkCount(): number {
+    const loops = this.loops;
+    return loops ? loops.workflow.busyCount + loops.activity.busyCount : 0;
+  }
+
   async start(): Promise<void> {
     if (this.loops) return;
     const { backend, logger, options } = this;
-    const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes };
-    const workflowWake = new Wake(backend, 'workflowWork');
-    const activityWake = new Wake(backend, 'activityWork');
+    const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes, clock: this.clock };
+    const workflowWake = new Wake(backend, 'workflowWork', this.clock);
+    const activityWake = new Wake(backend, 'activityWork', this.clock);
     const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
     const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
     // Each loop hands the other the work it can lease in its own transaction: a turn's activities, and the

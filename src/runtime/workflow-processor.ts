@@ -1,7 +1,8 @@
 // Processes one workflow work item in-process: state and execution from the cache (or rebuilt from history),
 // one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
 import { randomUUID } from 'node:crypto';
-import type { ActivityWorkItem, Backend, LockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backends/backend.js';
+import type { ActivityWorkItem, Backend, LockOptions, TurnResult, WorkflowWorkItem } from '../backends/backend.js';
+import type { Clock } from '../core/clock.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
 import { stateFromHistory } from '../core/runtime-state.js';
@@ -20,6 +21,7 @@ export interface WorkflowProcessorOptions {
   cache: ExecutionCache;
   logger: Logger;
   maxPayloadBytes: number;
+  clock: Clock;
   /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
   activityHandoff?: Handoff<ActivityWorkItem, LockOptions>;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
@@ -41,7 +43,7 @@ export class WorkflowProcessor {
 
   async process(item: WorkflowWorkItem): Promise<void> {
     const { backend, cache, logger } = this.o;
-    const cached = cache.take(item.instanceId, item.historyLength);
+    const cached = cache.take(item);
     let execution = cached?.execution;
     let past: HistoryEvent[] = [];
     let state = cached?.state;
@@ -60,7 +62,7 @@ export class WorkflowProcessor {
         past = [];
         return response;
       };
-      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: randomUUID }, executeTurn);
+      const outcome = await runTurn(state, item.newEvents, { now: new Date(this.o.clock.now()), newId: randomUUID }, executeTurn);
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
@@ -68,8 +70,11 @@ export class WorkflowProcessor {
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
-      if (exec && !exec.isComplete && !outcome.state.completedEvent) {
-        cache.put(item.instanceId, { state: outcome.state, execution: exec, historyLength: outcome.state.historyLength });
+      const start = outcome.state.startEvent;
+      if (exec && start && !exec.isComplete && !outcome.state.completedEvent) {
+        // The instance row's execution ID, as the next work item will carry it ('' when the start has none).
+        const executionId = start.workflowInstance.executionId ?? '';
+        cache.put(item.instanceId, { state: outcome.state, execution: exec, executionId, historyLength: outcome.state.historyLength });
       }
     } catch (error) {
       cache.delete(item.instanceId);
@@ -85,7 +90,7 @@ export class WorkflowProcessor {
   }
 
   /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
-  private async commit(item: WorkflowWorkItem, result: WorkflowTurnResult): Promise<void> {
+  private async commit(item: WorkflowWorkItem, result: TurnResult): Promise<void> {
     const { backend, activityHandoff: handoff } = this.o;
     await commitWithHandoff(
       handoff,

@@ -17,6 +17,18 @@ export class Registry {
     return this;
   }
 
+  /**
+   * Puts `activity` under `name`, replacing what was there (undefined removes it); the names functions were
+   * registered under stay as they were. For test doubles: calls made by the original function or name run it.
+   */
+  setActivity(name: string, activity: Activity | undefined): this {
+    if (!name) throw new InvalidArgumentError('activity name', 'is required');
+    if (activity === undefined) this.activities.delete(name);
+    else if (typeof activity !== 'function') throw new InvalidArgumentError('activity', `must be a function, got ${typeof activity}`);
+    else this.activities.set(name, activity);
+    return this;
+  }
+
   getWorkflow(name: string): Workflow {
     const workflow = this.workflows.get(name);
     if (!workflow) throw new NotRegisteredError('workflow', name);

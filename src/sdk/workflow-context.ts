@@ -4,8 +4,10 @@ import type { Payload } from '../protocol/common.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
+import { fireAtAfter, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
+import { selfChildError } from '../core/links.js';
 import { encodePayload } from '../core/payload.js';
 import type { Registry } from './registry.js';
 import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -17,13 +19,19 @@ export interface ActivityOptions {
 }
 
 export interface ChildWorkflowOptions {
-  /** @default "<parentInstanceId>:<4 hex digits of the call's sequence number>" */
+  /**
+   * @default "<parentInstanceId>:<4 hex digits of the call's sequence number>"; after continue-as-new
+   * "<parentInstanceId>:g<generation>:<4 hex digits>"
+   */
   instanceId?: string;
   retry?: RetryPolicy;
 }
 
 export interface DetachedWorkflowOptions<I> {
-  /** @default "<callerInstanceId>-<n>", n counting this execution's default-ID spawns from 0 */
+  /**
+   * @default "<callerInstanceId>-<n>", n counting this execution's default-ID spawns from 0; after
+   * continue-as-new "<callerInstanceId>-g<generation>-<n>"
+   */
   instanceId?: string;
   input?: I;
   /** The new instance stays PENDING until then. */
@@ -43,9 +51,13 @@ export interface WorkflowContext {
   readonly isReplaying: boolean;
   callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options?: ActivityOptions): DurableTask<O>;
   callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options?: ChildWorkflowOptions): DurableTask<O>;
-  /** A durable timer: fires at `fireAt`, or after `delayMs` of workflow time. */
+  /** A durable timer: fires at `fireAt`, or after a delay in ms of workflow time (finite, >= 0, by 9999-12-31). */
   createTimer(fireAt: Date | number): DurableTask<void>;
   /** The next event of that name (case-insensitive); events raised earlier are buffered in order. */
+  /**
+   * `timeoutMs`: fail the wait with a TimeoutError after that much workflow time (a durable timer); Infinity
+   * waits forever. NaN, negative and too-large values are refused at the call.
+   */
   waitForExternalEvent<T = unknown>(name: string, options?: { timeoutMs?: number }): DurableTask<T>;
   /** Starts a fire-and-forget workflow and returns its instance ID at once. Nothing of it flows back. */
   scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options?: DetachedWorkflowOptions<I>): string;
@@ -112,12 +124,13 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const payload = this.encode(input, `input of child workflow '${name}'`);
     if (options.instanceId === '') throw new InvalidArgumentError('instanceId', 'must not be empty; omit it for a generated ID');
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
+    if (options.instanceId === this.instanceId) throw selfChildError(options.instanceId);
     if (options.retry) validateRetryPolicy(options.retry);
     let firstId: string | undefined;
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
       // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
-      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id), 'instanceId (generated)');
+      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.x.generation), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
       return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
@@ -137,19 +150,17 @@ export class ReplayWorkflowContext implements WorkflowContext {
   waitForExternalEvent<T = unknown>(name: string, options: { timeoutMs?: number } = {}): DurableTask<T> {
     this.x.assertInTurn('waitForExternalEvent');
     if (!name) throw new InvalidArgumentError('name', 'an event name is required');
-    const { timeoutMs } = options;
-    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
-      throw new InvalidArgumentError('timeoutMs', `must be a non-negative number, got ${timeoutMs}`);
-    }
+    // Infinity means no timeout (wait forever, no timer); anything else must be a delay a timer can have.
+    const timeoutMs = options.timeoutMs === Infinity ? undefined : options.timeoutMs;
+    const fireAt = timeoutMs === undefined ? undefined : fireAtAfter(this.currentUtcDateTime, timeoutMs, 'timeoutMs');
     const task = this.x.waitForEvent<T>(name);
-    if (task.isComplete || timeoutMs === undefined) return task;
+    if (task.isComplete || timeoutMs === undefined || fireAt === undefined) return task;
     if (timeoutMs === 0) {
       this.x.cancelWait(name, task as DurableTask<unknown>, 0);
       return task;
     }
     // The timeout is a durable timer; if the event wins, the timer's later firing changes nothing.
     const id = this.x.nextSequenceNumber();
-    const fireAt = new Date(this.currentUtcDateTime.getTime() + timeoutMs);
     this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name } }, 'timer', name, () =>
       this.x.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
     );
@@ -166,7 +177,8 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const startAt = options.startAt === undefined ? undefined : this.fireTime(options.startAt, 'startAt');
     const input = this.encode(options.input, `input of workflow '${name}'`);
     const tags = options.tags === undefined ? undefined : validTags(options.tags);
-    const instanceId = options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex()), 'instanceId (generated)');
+    const instanceId =
+      options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
     this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
     return instanceId;
@@ -202,14 +214,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
   }
 
   private fireTime(value: Date | number, field: string): Date {
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) throw new InvalidArgumentError(field, 'is an invalid Date');
-      return value;
-    }
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new InvalidArgumentError(field, `must be a Date or a non-negative delay in ms, got ${value}`);
-    }
-    return new Date(this.currentUtcDateTime.getTime() + value);
+    return value instanceof Date ? validateFireAt(value, field) : fireAtAfter(this.currentUtcDateTime, value, field);
   }
 
   /** Runs attempts until one succeeds or the policy gives up; delays are durable timers. */

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createVersion1 } from '../../src/backends/sqlite/schema.js';
 import { cli, fillTaskHub, IDS, type CliResult } from './cli-fixture.js';
 
 function assertOneLineError(r: CliResult, code: number, pattern: RegExp): void {
@@ -157,6 +158,25 @@ describe('durabletask CLI: list, show and errors', () => {
     ndb.exec(`CREATE TABLE durabletask_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO durabletask_meta VALUES ('schema_version', '99')`);
     ndb.close();
     assertOneLineError(cli(newer, 'list'), 5, /schema version 99, newer than schema version 2/);
+  });
+
+  it('read-only commands never turn an empty file into a task hub nor migrate an old one', () => {
+    const empty = join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    assertOneLineError(cli(empty, 'list'), 5, /'[^']*empty\.sqlite' is not a durabletask task hub/);
+    assertOneLineError(cli(empty, 'show', 'x'), 5, /is not a durabletask task hub/);
+    assert.equal(readFileSync(empty).length, 0, 'the file is still empty');
+
+    const old = join(dir, 'version1.sqlite');
+    const odb = new Database(old);
+    createVersion1(odb);
+    odb.close();
+    assertOneLineError(cli(old, 'list'), 5, /schema version 1; .* does not migrate it/);
+    assertOneLineError(cli(old, 'show', 'x'), 5, /schema version 1/);
+    const check = new Database(old, { readonly: true });
+    const row = check.prepare(`SELECT value FROM durabletask_meta WHERE key = 'schema_version'`).get() as { value: string };
+    check.close();
+    assert.equal(row.value, '1', 'still version 1');
   });
 
   it('--schema with a SQLite path is a usage error', () => {

@@ -2,6 +2,8 @@
 // purge; a schema that does not exist or is not a task hub, and an unreachable server, are exit code 5.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import pgDriver from 'pg';
+import { migrate } from '../../src/backends/postgres/migrations.js';
 import { PostgresBackend } from '../../src/backends/postgres/postgres-backend.js';
 import { adminQuery, testPgUrl, TestSchemas } from '../support/postgres.js';
 import { fillBackend, IDS, run } from './cli-fixture.js';
@@ -16,7 +18,11 @@ describe('durabletask CLI on PostgreSQL', () => {
     schema = schemas.create('dt_cli');
     await fillBackend(new PostgresBackend({ connectionString: url, schema }));
   });
-  after(() => schemas.dropAll());
+  const adminPool = new pgDriver.Pool({ connectionString: url, max: 1 });
+  after(async () => {
+    await adminPool.end();
+    await schemas.dropAll();
+  });
 
   it('list and show read the schema given by --schema', () => {
     const list = pg('list', '--json');
@@ -46,6 +52,16 @@ describe('durabletask CLI on PostgreSQL', () => {
     const foreign = run('--db', url, '--schema', 'public', 'list');
     assert.equal(foreign.code, 5);
     assert.match(foreign.stderr, /schema 'public' .* is not a durabletask task hub/);
+  });
+
+  it('read-only commands never migrate an old task hub schema', async () => {
+    const old = schemas.create('dt_cli_v1');
+    await migrate(adminPool, old, 1);
+    const r = run('--db', url, '--schema', old, 'list');
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, new RegExp(`PostgreSQL schema '${old}' is at version 1; .* does not migrate it`));
+    assert.equal(run('--db', url, '--schema', old, 'show', 'x').code, 5);
+    assert.deepEqual(await adminQuery(`SELECT version FROM "${old}".schema_version`), [{ version: 1 }]);
   });
 
   it('an unreachable server is exit code 5 with the password hidden', () => {

@@ -249,4 +249,26 @@ describe('e2e: detached workflows', () => {
     assert.match(warnings[0]!, /r7-running/);
     assert.match(warnings[0]!, /RUNNING/);
   });
+
+  it('a workflow that spawns itself (instanceId: ctx.instanceId) and completes in that turn stays completed, with a warning', async (t) => {
+    async function selfSpawner(ctx: WorkflowContext) {
+      ctx.scheduleNewWorkflow(target, { input: 'again', instanceId: ctx.instanceId });
+      return 'first';
+    }
+    const h = await startHarness({ workflows: [selfSpawner, target] });
+    t.after(() => h.stop());
+    const state = await h.run(selfSpawner, undefined, 'r8');
+    assert.equal(state.runtimeStatus, 'COMPLETED');
+    assert.equal(state.output, 'first');
+    await sleep(50);
+    const after = await h.client.getWorkflowState('r8');
+    assert.equal(after?.name, 'selfSpawner');
+    assert.equal(after?.output, 'first');
+    assert.equal(after?.warnings?.length, 1);
+    assert.match(after!.warnings![0]!, /'r8'.*COMPLETED/);
+    assert.deepEqual(
+      (await h.client.getWorkflowHistory('r8')).map((e) => e.type),
+      ['workflowStarted', 'executionStarted', 'detachedWorkflowInstanceCreated', 'executionCompleted'],
+    );
+  });
 });

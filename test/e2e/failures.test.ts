@@ -168,6 +168,31 @@ describe('e2e: non-determinism and non-durable awaits', () => {
     assert.equal(state.runtimeStatus, 'FAILED');
     assert.match(state.failureDetails!.errorMessage, /not a durable task/);
   });
+
+  it('a fire-and-forget call (scheduleNewWorkflow, sendEvent) is not durable work to wait for: a setTimeout after it fails instead of hanging', async (t) => {
+    async function target(ctx: WorkflowContext) {
+      return ctx.waitForExternalEvent('never');
+    }
+    async function spawnThenSleep(ctx: WorkflowContext) {
+      ctx.scheduleNewWorkflow(target, { instanceId: 'spawned-target' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return 'unreachable';
+    }
+    async function sendThenSleep(ctx: WorkflowContext) {
+      ctx.sendEvent('spawned-target', 'hello');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return 'unreachable';
+    }
+    const h = await startHarness({ workflows: [spawnThenSleep, sendThenSleep, target] });
+    t.after(() => h.stop());
+    for (const wf of [spawnThenSleep, sendThenSleep]) {
+      const state = await h.run(wf, undefined, wf.name);
+      assert.equal(state.runtimeStatus, 'FAILED', wf.name);
+      assert.match(state.failureDetails!.errorMessage, /not a durable task/);
+    }
+    // The calls made before the wait still happened.
+    assert.equal((await h.client.getWorkflowState('spawned-target'))?.runtimeStatus, 'RUNNING');
+  });
 });
 
 describe('e2e: payload limits', () => {

@@ -38,6 +38,47 @@ describe('e2e: suspend and resume', () => {
     assert.equal(steps, 1);
   });
 
+  for (const cacheSize of [100, 0]) {
+    it(`suspend is idempotent: suspended twice and resumed once, the code progresses (cache size ${cacheSize})`, async (t) => {
+      async function twice(ctx: WorkflowContext) {
+        return ctx.waitForExternalEvent<string>('e');
+      }
+      const h = await startHarness({ workflows: [twice], cacheSize });
+      t.after(() => h.stop());
+      const id = `twice-${cacheSize}`;
+      await h.client.scheduleNewWorkflow(twice, { instanceId: id });
+      await h.client.waitForWorkflowStart(id, { timeoutMs: 2000 });
+      await h.client.suspendWorkflow(id);
+      await eventually(async () => (await h.client.getWorkflowState(id))?.runtimeStatus === 'SUSPENDED');
+      await h.client.suspendWorkflow(id);
+      await h.client.raiseEvent(id, 'e', 'held');
+      await eventually(async () => (await h.client.getWorkflowHistory(id)).some((e) => e.type === 'eventRaised'));
+      await h.client.resumeWorkflow(id);
+      const state = await h.client.waitForWorkflowCompletion(id, { timeoutMs: 3000 });
+      assert.equal(state.output, 'held');
+    });
+  }
+
+  it('resume is idempotent: a resume of a running workflow changes nothing, a second resume after a suspend neither', async (t) => {
+    async function resumed(ctx: WorkflowContext) {
+      const a = await ctx.waitForExternalEvent<string>('a');
+      const b = await ctx.waitForExternalEvent<string>('b');
+      return `${a}${b}`;
+    }
+    const h = await startHarness({ workflows: [resumed] });
+    t.after(() => h.stop());
+    await h.client.scheduleNewWorkflow(resumed, { instanceId: 'resumed' });
+    await h.client.waitForWorkflowStart('resumed', { timeoutMs: 2000 });
+    await h.client.resumeWorkflow('resumed');
+    await h.client.raiseEvent('resumed', 'a', '1');
+    await h.client.suspendWorkflow('resumed');
+    await h.client.resumeWorkflow('resumed');
+    await h.client.resumeWorkflow('resumed');
+    await h.client.raiseEvent('resumed', 'b', '2');
+    const state = await h.client.waitForWorkflowCompletion('resumed', { timeoutMs: 3000 });
+    assert.equal(state.output, '12');
+  });
+
   it('a suspended workflow replayed from history (no cache) still holds its events until resume', async (t) => {
     async function holder(ctx: WorkflowContext) {
       return ctx.waitForExternalEvent<number>('n');

@@ -65,6 +65,19 @@ describe('the npm package', () => {
     assert.equal(node('app.mjs'), 'Hello, pack');
   });
 
+  it('exports durabletask-ts/testing: a one-day timer finishes on virtual time', () => {
+    writeFileSync(
+      join(PROJECT, 'testing.mjs'),
+      `import { TestWorkflowEnvironment } from 'durabletask-ts/testing';
+async function nap(ctx) { await ctx.createTimer(86400000); return 'rested'; }
+const env = await TestWorkflowEnvironment.create({ workflows: [nap] });
+console.log((await env.run(nap)).output);
+await env.close();
+`,
+    );
+    assert.equal(node('testing.mjs'), 'rested');
+  });
+
   it('runs a workflow from CommonJS with require()', () => {
     writeFileSync(join(PROJECT, 'app.cjs'), `const { Client, MemoryBackend, Worker } = require('durabletask-ts');\n(async () => {${WORKFLOW_ESM}})();\n`);
     assert.equal(node('app.cjs'), 'Hello, pack');

@@ -2,7 +2,7 @@
 // (named by the `<!-- example: … -->` line above it), compiled by the build and run here to its end.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,16 @@ describe('the README', () => {
     const out = await runExample('examples/readme/hello.ts');
     assert.match(out, /runtimeStatus: 'COMPLETED'/);
     assert.match(out, /Hello, Lima!/);
+  });
+
+  it('runs the testing example test (node:test on virtual time) and all of it passes', () => {
+    // A test file started from inside a test run would report to this runner instead of printing its results.
+    const { NODE_TEST_CONTEXT: _inherited, ...env } = process.env;
+    const compiled = join(ROOT, 'dist', 'examples', 'readme', 'trial.test.js');
+    const r = spawnSync(process.execPath, ['--test-reporter=tap', compiled], { env, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^# pass 2$/m);
+    assert.match(r.stdout, /^# fail 0$/m);
   });
 
   it('runs the PostgreSQL example to its end', async () => {

@@ -99,8 +99,13 @@ export class ActivityQueue {
   }
 
   /** The earliest time some task may become lockable (stale entries may make it early). */
+  /** The earliest time some task becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
-    return this.heap.peek()?.at;
+    for (let top = this.heap.peek(); top; top = this.heap.peek()) {
+      if (this.tasks.get(top.task.id) === top.task && top.task.availableAt === top.at) return top.at;
+      this.heap.pop();
+    }
+    return undefined;
   }
 
   clear(): void {

@@ -147,10 +147,20 @@ export class InstanceTable {
     this.reschedule(inst);
   }
 
-  /** The earliest time some instance may become lockable (stale entries may make it early). */
+  /** The earliest time some instance becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
-    const at = [this.started.peek()?.at, this.fresh.peek()?.at].filter((t): t is number => t !== undefined);
-    return at.length > 0 ? Math.min(...at) : undefined;
+    const a = this.liveTop(this.started);
+    const b = this.liveTop(this.fresh);
+    if (a === undefined) return b;
+    return b === undefined ? a : Math.min(a, b);
+  }
+
+  private liveTop(heap: MinHeap<HeapEntry>): number | undefined {
+    for (let top = heap.peek(); top; top = heap.peek()) {
+      if (top.inst.key === top && this.instances.get(top.inst.record.instanceId) === top.inst) return top.at;
+      heap.pop();
+    }
+    return undefined;
   }
 
   clear(): void {

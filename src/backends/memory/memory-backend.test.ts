@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backendConformanceSuite } from '../../../test/conformance/backend-suite.js';
 import { newEvent, type ExecutionStartedEvent, type TaskScheduledEvent } from '../../protocol/history.js';
-import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
+import type { BackendSignal, TurnResult } from '../backend.js';
 import { MemoryBackend } from './memory-backend.js';
 
 backendConformanceSuite('MemoryBackend', async () => {
@@ -17,7 +17,7 @@ function start(instanceId: string, fields: Partial<ExecutionStartedEvent> = {}):
   return newEvent('executionStarted', new Date(), { name: 'Wf', workflowInstance: { instanceId, executionId: 'e' }, ...fields });
 }
 
-function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 

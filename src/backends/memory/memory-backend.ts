@@ -1,7 +1,9 @@
 // The in-process backend: Maps and heaps, no I/O. For tests, demos and the examples; every operation is
 // atomic because it runs synchronously between awaits. Events and rows are deep-copied in and out (Dates
 // kept) so that callers never alias stored state.
-import { cancelsScheduledStart, eventVisibleAt, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import { deliveryTargets, planEvent, planTurnDelivery, type DeliveryStep, type TargetState } from '../../core/delivery.js';
 import { FailedPreconditionError, LeaseLostError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -14,24 +16,36 @@ import type {
   BackendSignal,
   CreateReusePolicy,
   LockOptions,
-  OutboundMessage,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
-import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
+import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord } from '../shared/instance-record.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
-import { listInstances } from './list-instances.js';
+import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
+
+export interface MemoryBackendOptions {
+  /** Where "now" comes from: timers, scheduled starts and leases fall due by it. @default the real clock */
+  clock?: Clock;
+}
 
 export class MemoryBackend implements Backend {
   private readonly instances = new InstanceTable();
   private readonly activities = new ActivityQueue();
-  private readonly signals = new SignalHub(() => this.nextDueAt());
+  private readonly clock: Clock;
+  private readonly signals: SignalHub;
+
+  constructor(options: MemoryBackendOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.signals = new SignalHub(() => this.nextDueAt(), this.clock);
+  }
 
   async init(): Promise<void> {}
 
@@ -50,20 +64,20 @@ export class MemoryBackend implements Backend {
       }
       this.deleteInstance(existing);
     }
-    this.createInstance(start, start.scheduledStartTimestamp?.getTime() ?? Date.now());
+    this.createInstance(start, start.scheduledStartTimestamp?.getTime() ?? this.clock.now());
     this.signals.emit({ kind: 'workflowWork' });
   }
 
   async addWorkflowEvent(instanceId: string, event: HistoryEvent): Promise<void> {
-    const inst = this.instances.get(instanceId);
-    if (!inst) throw new WorkflowNotFoundError(instanceId);
-    this.enqueueEvent(inst, copyData(event), undefined);
+    const step = planEvent(instanceId, copyData(event), this.targetState(instanceId), new Date(this.clock.now()));
+    if (!step) throw new WorkflowNotFoundError(instanceId);
+    this.execute(step, new Set());
     this.signals.emit({ kind: 'workflowWork' });
   }
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
-    const locked = this.instances.lock(Date.now(), options.lockedBy, options.leaseMs, maxEvents);
+    const locked = this.instances.lock(this.clock.now(), options.lockedBy, options.leaseMs, maxEvents);
     this.signals.rearm();
     return locked && this.workflowItemOf(locked.inst, locked.batch);
   }
@@ -75,6 +89,7 @@ export class MemoryBackend implements Backend {
       lockedUntil: new Date(inst.lockedUntil),
       newEvents: batch.map((entry) => copyData(entry.event)),
       historyLength: inst.history.length,
+      executionId: inst.record.executionId,
       retryCount: Math.max(...batch.map((entry) => entry.dequeueCount)) - 1,
     };
   }
@@ -85,18 +100,21 @@ export class MemoryBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     const inst = this.heldInstance(item);
     // Copy first, before any change: the turn must never alias the caller's objects.
     const turn = copyData(result);
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     const now = new Date(nowMs);
     const before = inst.record.runtimeStatus;
+    // Decided on the targets as they are before any write (and on this instance as the turn leaves it).
+    const targets = new Map(deliveryTargets(turn.messages).map((id) => [id, this.targetState(id)]));
+    const plan = planTurnDelivery({ senderId: item.instanceId, result: turn, targets, now });
     inst.history = turn.continuedAsNew ? turn.newHistory : inst.history.concat(turn.newHistory);
     if (turn.instance) inst.record = applyInstanceUpdate(inst.record, turn.instance, now);
-    if (turn.warnings?.length) this.addWarnings(inst, turn.warnings);
+    if (plan.warnings.length > 0) this.addWarnings(inst, plan.warnings);
     this.instances.consumeLocked(inst);
     this.instances.unlock(inst);
     const lease = options.leaseActivities;
@@ -108,7 +126,7 @@ export class MemoryBackend implements Backend {
     for (const timer of turn.timers) this.instances.enqueue(inst, timer.event, timer.visibleAt.getTime());
     const changed = new Set<string>();
     if (inst.record.runtimeStatus !== before) changed.add(inst.record.instanceId);
-    for (const message of turn.messages) this.deliver(item.instanceId, message, now, changed);
+    for (const step of plan.steps) this.execute(step, changed);
     this.signals.emit({ kind: 'workflowWork' });
     if (turn.activityTasks.length > leased.length) this.signals.emit({ kind: 'activityWork' });
     for (const instanceId of changed) {
@@ -119,19 +137,19 @@ export class MemoryBackend implements Backend {
 
   async abandonWorkflowWorkItem(item: WorkflowWorkItem, options?: { delayMs?: number }): Promise<void> {
     const inst = this.heldInstance(item);
-    this.instances.returnLocked(inst, Date.now() + (options?.delayMs ?? 0));
+    this.instances.returnLocked(inst, this.clock.now() + (options?.delayMs ?? 0));
     this.instances.unlock(inst);
     this.signals.emit({ kind: 'workflowWork' });
   }
 
   async renewWorkflowWorkItem(item: WorkflowWorkItem, leaseMs: number): Promise<void> {
     const inst = this.heldInstance(item);
-    this.instances.renew(inst, Date.now() + leaseMs);
+    this.instances.renew(inst, this.clock.now() + leaseMs);
     item.lockedUntil = new Date(inst.lockedUntil);
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    const task = this.activities.lock(Date.now(), options.lockedBy, options.leaseMs);
+    const task = this.activities.lock(this.clock.now(), options.lockedBy, options.leaseMs);
     this.signals.rearm();
     return task && this.workItemOf(task);
   }
@@ -161,10 +179,11 @@ export class MemoryBackend implements Backend {
     const event = copyData(result);
     this.activities.delete(task);
     const inst = this.instances.get(task.instanceId);
-    if (!inst) return undefined;
-    this.enqueueEvent(inst, event, undefined);
+    const step = planEvent(task.instanceId, event, this.targetState(task.instanceId), new Date(this.clock.now()));
+    if (!inst || !step) return undefined;
+    this.execute(step, new Set());
     const lease = options.leaseWorkflow;
-    const batch = lease && this.instances.lockOne(inst, Date.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
+    const batch = lease && this.instances.lockOne(inst, this.clock.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
     if (batch) return this.workflowItemOf(inst, batch);
     this.signals.emit({ kind: 'workflowWork' });
     return undefined;
@@ -172,13 +191,13 @@ export class MemoryBackend implements Backend {
 
   async abandonActivityWorkItem(item: ActivityWorkItem, options?: { delayMs?: number }): Promise<void> {
     const task = this.heldTask(item);
-    this.activities.release(task, Date.now() + (options?.delayMs ?? 0));
+    this.activities.release(task, this.clock.now() + (options?.delayMs ?? 0));
     this.signals.emit({ kind: 'activityWork' });
   }
 
   async renewActivityWorkItem(item: ActivityWorkItem, leaseMs: number): Promise<void> {
     const task = this.heldTask(item);
-    this.activities.renew(task, Date.now() + leaseMs);
+    this.activities.renew(task, this.clock.now() + leaseMs);
     item.lockedUntil = new Date(task.availableAt);
   }
 
@@ -190,6 +209,10 @@ export class MemoryBackend implements Backend {
   async listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     const records = Array.from(this.instances.values(), (inst) => inst.record);
     return copyData(listInstances(records, query));
+  }
+
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return countInstances(Array.from(this.instances.values(), (inst) => inst.record), query);
   }
 
   async purgeWorkflow(instanceId: string): Promise<boolean> {
@@ -221,7 +244,7 @@ export class MemoryBackend implements Backend {
 
   /** `start` is already a private copy; its ExecutionStarted is the new instance's first inbox event. */
   private createInstance(start: ExecutionStartedEvent, visibleAt: number): void {
-    const inst = this.instances.create(newInstanceRecord(start, new Date()));
+    const inst = this.instances.create(newInstanceRecord(start, new Date(this.clock.now())));
     this.instances.enqueue(inst, start, visibleAt);
   }
 
@@ -230,46 +253,36 @@ export class MemoryBackend implements Backend {
     this.activities.deleteForInstance(inst.record.instanceId);
   }
 
-  /** An event for an instance still waiting for its scheduled start waits for that start too. */
-  private enqueueEvent(inst: InstanceState, event: HistoryEvent, visibleAt: Date | undefined): void {
-    const now = new Date();
-    if (cancelsScheduledStart(event) && pendingStartAt(inst.record)) {
-      this.instances.makeVisible(inst, now.getTime());
-      this.instances.enqueue(inst, event, now.getTime());
-      return;
-    }
-    const earliest = eventVisibleAt(pendingStartAt(inst.record), now);
-    const at = visibleAt && visibleAt > earliest ? visibleAt : earliest;
-    this.instances.enqueue(inst, event, at.getTime());
+  private targetState(instanceId: string): TargetState | undefined {
+    const record = this.instances.get(instanceId)?.record;
+    return record && { runtimeStatus: record.runtimeStatus, scheduledStartAt: record.scheduledStartAt };
   }
 
-  private deliver(senderId: string, message: OutboundMessage, now: Date, changed: Set<string>): void {
-    if (!isStartMessage(message)) {
-      const target = this.instances.get(message.targetInstanceId);
-      // A message to an instance that does not exist has nobody to read it.
-      if (target) this.enqueueEvent(target, message.event, message.visibleAt);
+  /** Executes one step of a core/delivery plan; `changed` collects the instances whose status it set. */
+  private execute(step: DeliveryStep, changed: Set<string>): void {
+    if (step.kind === 'enqueue') {
+      const target = this.instances.get(step.targetInstanceId);
+      if (!target) throw new Error(`delivery plan targets '${step.targetInstanceId}', which does not exist`);
+      if (step.revealsStart) this.instances.makeVisible(target, step.visibleAt.getTime());
+      this.instances.enqueue(target, step.event, step.visibleAt.getTime());
       return;
     }
-    const start = message.event;
-    const existing = this.instances.get(start.workflowInstance.instanceId);
-    const decision = decideStartDelivery(existing?.record.runtimeStatus, start, now);
-    if (decision.outcome === 'reject') {
-      if (decision.notify) this.deliver(senderId, decision.notify, now, changed);
-      const sender = this.instances.get(senderId);
-      if (decision.warning && sender) this.addWarnings(sender, [decision.warning]);
-      return;
-    }
-    if (existing) this.deleteInstance(existing);
-    const visibleAt = message.visibleAt ?? start.scheduledStartTimestamp ?? now;
-    this.createInstance(start, visibleAt.getTime());
-    changed.add(start.workflowInstance.instanceId);
+    const id = step.start.workflowInstance.instanceId;
+    const existing = this.instances.get(id);
+    if (step.kind === 'replace' && existing) this.deleteInstance(existing);
+    this.createInstance(step.start, step.visibleAt.getTime());
+    changed.add(id);
   }
 
   private addWarnings(inst: InstanceState, warnings: string[]): void {
     inst.record.warnings = [...(inst.record.warnings ?? []), ...warnings];
   }
 
-  private nextDueAt(): number | undefined {
+  /**
+   * The earliest time (clock ms) at which queued work falls due: an inbox event, an activity task, or the expiry
+   * of a lease. Undefined when nothing waits. Time skipping in tests jumps the clock here when the hub is idle.
+   */
+  nextDueAt(): number | undefined {
     const a = this.instances.nextDueAt();
     const b = this.activities.nextDueAt();
     if (a === undefined) return b;

@@ -1,6 +1,7 @@
 // Wake-ups for the memory backend's subscribers: synchronous signals after each change, plus one
 // unref'd timer for the next time a timer, scheduled start, abandon delay or lease makes work due,
 // so idle loops wake without polling.
+import type { Clock } from '../../core/clock.js';
 import type { BackendSignal } from '../backend.js';
 
 /** setTimeout's longest delay. */
@@ -11,9 +12,18 @@ export class SignalHub {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private closed = false;
+  private readonly stopJumps: (() => void) | undefined;
 
   /** @param nextDueAt the earliest time work may become due (ms), or undefined when nothing waits */
-  constructor(private readonly nextDueAt: () => number | undefined) {}
+  constructor(
+    private readonly nextDueAt: () => number | undefined,
+    private readonly clock: Clock,
+  ) {
+    // After a jump of virtual time the wake timer was set from the old time: tell the loops to look now.
+    this.stopJumps = clock.onJump?.(() => {
+      if (!this.closed && this.listeners.size > 0) this.fire();
+    });
+  }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {
     this.listeners.add(listener);
@@ -37,7 +47,7 @@ export class SignalHub {
   /** Points the wake timer at the next due time, if that is in the future. */
   rearm(): void {
     if (this.closed || this.listeners.size === 0) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const due = this.nextDueAt();
     if (due === undefined || due <= now) return;
     if (this.timer && this.timerAt > now && this.timerAt <= due) return;
@@ -49,6 +59,7 @@ export class SignalHub {
 
   close(): void {
     this.closed = true;
+    this.stopJumps?.();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.listeners.clear();

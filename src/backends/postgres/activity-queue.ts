@@ -10,6 +10,7 @@ import type { RuntimeStatus } from '../../protocol/status.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, type Tables } from './queries.js';
 import { leaseSql, type WorkflowHandle } from './workflow-queue.js';
+import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
 export async function lockActivity(pool: Pool, t: Tables, options: LockOptions): Promise<ActivityWorkItem | undefined> {
   const p = new Params();
@@ -47,7 +48,7 @@ export type CompletionOutcome = { ok: true; leased: WorkflowWorkItem | undefined
 
 interface CompletionsRow {
   deleted: number[] | null;
-  leased: { k: number; instance_id: string; runtime_status: RuntimeStatus; history_length: number; lock_expires_at: string }[] | null;
+  leased: { k: number; instance_id: string; runtime_status: RuntimeStatus; history_length: number; execution_id: string; lock_expires_at: string }[] | null;
   inserted: { seq: string; instance_id: string }[] | null;
   earlier: { k: number; seq: string; event: string; dequeue_count: number }[] | null;
   existing: string[] | null;
@@ -85,6 +86,7 @@ export async function completeActivities(pool: Pool, t: Tables, completions: Com
       lockedUntil: new Date(lease.lock_expires_at),
       newEvents: [...earlier.map((e) => decodeEvent(e.event)), c.result],
       historyLength: lease.history_length,
+      executionId: lease.execution_id,
       retryCount: Math.max(0, ...earlier.map((e) => e.dequeue_count - 1)),
       handle,
     };
@@ -101,7 +103,7 @@ function completionsStatement(t: Tables, batch: Completion[]) {
       SELECT * FROM unnest(${p.add(col((q) => q.item.id))}::bigint[], ${p.add(col((q) => q.item.lockToken))}::text[],
         ${p.add(col((q) => encodeEvent(q.result)))}::text[], ${p.add(col((q) => q.lease !== undefined))}::boolean[],
         ${p.add(col((q) => q.token))}::text[], ${p.add(col((q) => q.lease?.lockedBy ?? null))}::text[],
-        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? 1000))}::integer[])
+        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? DEFAULT_MAX_EVENTS))}::integer[])
       WITH ORDINALITY AS x(id, tok, event, want, newtok, by, ms, maxev, k)
     ), del AS (
       DELETE FROM ${t.tasks} d USING x WHERE d.id = x.id AND d.lock_token = x.tok RETURNING x.k, d.instance_id
@@ -113,7 +115,7 @@ function completionsStatement(t: Tables, batch: Completion[]) {
       WHERE x.want AND i.instance_id = del.instance_id
         AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
         AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
-      RETURNING x.k, i.instance_id, i.runtime_status, i.history_length, i.lock_expires_at, x.maxev
+      RETURNING x.k, i.instance_id, i.runtime_status, i.history_length, i.execution_id, i.lock_expires_at, x.maxev
     ), ins AS (
       INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)
       SELECT i.instance_id, x.event, coalesce(lk.lock_expires_at, ${visibleAtSql('i')}), CASE WHEN lk.k IS NULL THEN 0 ELSE 1 END
@@ -129,7 +131,7 @@ function completionsStatement(t: Tables, batch: Completion[]) {
     )
     SELECT (SELECT array_agg(k::integer) FROM del) AS deleted,
       (SELECT json_agg(json_build_object('k', k, 'instance_id', instance_id, 'runtime_status', runtime_status,
-        'history_length', history_length, 'lock_expires_at', lock_expires_at)) FROM lk) AS leased,
+        'history_length', history_length, 'execution_id', execution_id, 'lock_expires_at', lock_expires_at)) FROM lk) AS leased,
       (SELECT json_agg(json_build_object('seq', seq::text, 'instance_id', instance_id)) FROM ins) AS inserted,
       (SELECT json_agg(json_build_object('k', k, 'seq', seq::text, 'event', event, 'dequeue_count', dequeue_count) ORDER BY seq) FROM ev) AS earlier,
       (SELECT array_agg(instance_id) FROM ${t.instances} WHERE instance_id = ANY(${p.add(col((q) => q.item.instanceId))}::text[])) AS existing`;

@@ -1,18 +1,37 @@
 // Instance rows, histories and inbox writes that are not part of a work item: creation, events from clients,
 // metadata, listing with keyset pagination, and purge.
 import type { Pool } from 'pg';
-import type { CreateReusePolicy, WorkflowPage, WorkflowQuery } from '../backend.js';
+import type { CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
 import { FailedPreconditionError, InvalidArgumentError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import { decodeEvent, encodeEvent } from '../../protocol/codec.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { isTerminalStatus, type RuntimeStatus } from '../../protocol/status.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
-import { cancelsScheduledStart } from '../../core/delivery.js';
+import { decodeListToken, encodeListToken, resolvePageSize } from '../shared/list-token.js';
+import { cancelsScheduledStart, type TargetState } from '../../core/delivery.js';
 
-/** SQL for when an event to an instance becomes visible: core/delivery eventVisibleAt, on the database clock. */
+/**
+ * core/delivery eventVisibleAt for an event asked for now, on the database clock, for the statements that
+ * read the target and write its inbox at once (a client's event, a plain turn's messages).
+ */
 export function visibleAtSql(i: string): string {
   return `CASE WHEN ${i}.runtime_status = 'PENDING' AND ${i}.scheduled_start_at > now() THEN ${i}.scheduled_start_at ELSE now() END`;
+}
+
+/** The state core/delivery plans on, of each of these instances, locked for the rest of the transaction. */
+export async function readTargets(db: Queryable, t: Tables, ids: string[]): Promise<Map<string, TargetState | undefined>> {
+  const targets = new Map<string, TargetState | undefined>(ids.map((id) => [id, undefined]));
+  if (ids.length === 0) return targets;
+  // One lock order for every transaction.
+  const found = await db.query<{ instance_id: string; runtime_status: RuntimeStatus; scheduled_start_at: Date | null }>(
+    `SELECT instance_id, runtime_status, scheduled_start_at FROM ${t.instances} WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`,
+    [ids],
+  );
+  for (const row of found.rows) {
+    targets.set(row.instance_id, { runtimeStatus: row.runtime_status, scheduledStartAt: row.scheduled_start_at ?? undefined });
+  }
+  return targets;
 }
 
 const METADATA_COLUMNS =
@@ -164,14 +183,16 @@ async function addStartCancellingEvent(pool: Pool, t: Tables, instanceId: string
 }
 
 /**
- * core/delivery cancelsScheduledStart: the instance's waiting inbox becomes visible now, with the event.
+ * A client's termination, planned as core/delivery planEvent does in one statement: an instance that waits
+ * for its scheduled start has its waiting inbox made visible now, with the event.
  * @returns false when the instance does not exist
  */
 export async function enqueueStartCancelling(db: Queryable, t: Tables, instanceId: string, event: HistoryEvent): Promise<boolean> {
   const result = await db.query(
-    `WITH i AS (SELECT instance_id, runtime_status FROM ${t.instances} WHERE instance_id = $1),
+    `WITH i AS (SELECT instance_id, runtime_status, scheduled_start_at FROM ${t.instances} WHERE instance_id = $1),
        early AS (UPDATE ${t.inbox} e SET visible_at = now() FROM i
-                 WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND e.visible_at > now())
+                 WHERE e.instance_id = i.instance_id AND i.runtime_status = 'PENDING' AND i.scheduled_start_at IS NOT NULL
+                   AND e.visible_at > now())
      INSERT INTO ${t.inbox} (instance_id, event, visible_at) SELECT i.instance_id, $2, now() FROM i`,
     [instanceId, encodeEvent(event)],
   );
@@ -192,46 +213,47 @@ export async function getMetadata(pool: Pool, t: Tables, instanceId: string): Pr
   return row ? toMetadata(row, true) : undefined;
 }
 
-function encodeToken(createdAt: Date, instanceId: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), instanceId])).toString('base64url');
-}
-
-function decodeToken(token: string): [Date, string] {
-  try {
-    const [createdAt, instanceId] = JSON.parse(Buffer.from(token, 'base64url').toString()) as [string, string];
-    const date = new Date(createdAt);
-    if (typeof instanceId === 'string' && !Number.isNaN(date.getTime())) return [date, instanceId];
-  } catch {
-    // reported below
-  }
-  throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
-}
-
-/** Instances ordered by (createdAt, instanceId); the token is the last row's key. */
-export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
-  const pageSize = query.pageSize ?? 100;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new InvalidArgumentError('pageSize', 'must be a positive integer');
-  const p = new Params();
+/** The WHERE terms of the listWorkflows filters (without paging), adding their parameters to p. */
+function filterTerms(query: WorkflowCountQuery, p: Params): string[] {
   const where: string[] = [];
   if (query.statuses && query.statuses.length > 0) where.push(`runtime_status = ANY(${p.add(query.statuses)}::text[])`);
   if (query.name !== undefined) where.push(`name = ${p.add(query.name)}`);
   if (query.instanceIdPrefix) where.push(`starts_with(instance_id, ${p.add(query.instanceIdPrefix)})`);
   if (query.createdFrom) where.push(`created_at >= ${p.add(query.createdFrom)}`);
   if (query.createdTo) where.push(`created_at <= ${p.add(query.createdTo)}`);
+  return where;
+}
+
+/** Instances ordered by (createdAt, instanceId), either way; the token is the last row's key. */
+export async function listInstances(pool: Pool, t: Tables, query: WorkflowQuery): Promise<WorkflowPage> {
+  const pageSize = resolvePageSize(query.pageSize);
+  const p = new Params();
+  const where = filterTerms(query, p);
+  const direction = query.newestFirst ? 'DESC' : 'ASC';
   if (query.continuationToken) {
-    const [createdAt, instanceId] = decodeToken(query.continuationToken);
-    where.push(`(created_at, instance_id) > (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
+    const { createdAt, instanceId } = decodeListToken(query.continuationToken);
+    where.push(`(created_at, instance_id) ${query.newestFirst ? '<' : '>'} (${p.add(createdAt)}::timestamptz, ${p.add(instanceId)}::text)`);
   }
   const sql =
     `SELECT ${METADATA_COLUMNS} FROM ${t.instances}` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY created_at, instance_id LIMIT ${p.add(pageSize + 1)}`;
+    ` ORDER BY created_at ${direction}, instance_id ${direction} LIMIT ${p.add(pageSize + 1)}`;
   const result = await pool.query<MetadataRow>(sql, p.values);
   const rows = result.rows.slice(0, pageSize);
   const page: WorkflowPage = { instances: rows.map((row) => toMetadata(row, query.includePayloads ?? false)) };
   const last = rows[rows.length - 1];
-  if (result.rows.length > pageSize && last) page.continuationToken = encodeToken(last.created_at, last.instance_id);
+  if (result.rows.length > pageSize && last) page.continuationToken = encodeListToken({ createdAt: last.created_at, instanceId: last.instance_id });
   return page;
+}
+
+export async function countInstances(pool: Pool, t: Tables, query: WorkflowCountQuery): Promise<WorkflowCounts> {
+  const p = new Params();
+  const where = filterTerms(query, p);
+  const sql = `SELECT runtime_status, COUNT(*)::int AS n FROM ${t.instances}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY runtime_status`;
+  const result = await pool.query<{ runtime_status: RuntimeStatus; n: number }>(sql, p.values);
+  const counts: WorkflowCounts = {};
+  for (const row of result.rows) counts[row.runtime_status] = row.n;
+  return counts;
 }
 
 export async function purgeInstance(pool: Pool, t: Tables, instanceId: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { adminQuery, TestSchemas, testPgUrl } from '../../../test/support/postgr
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import type { BackendSignal, WorkflowTurnResult } from '../backend.js';
+import type { BackendSignal, InstanceUpdate, TurnResult } from '../backend.js';
 import { DurableTaskError, LeaseLostError } from '../../errors.js';
 import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
 import { PostgresBackend, type PostgresBackendOptions } from './postgres-backend.js';
@@ -30,12 +30,12 @@ function start(instanceId: string, fields: Partial<ExecutionStartedEvent> = {}):
   return newEvent('executionStarted', fields.timestamp ?? new Date(), { name: 'Wf', workflowInstance: { instanceId, executionId: `e-${instanceId}` }, ...fields });
 }
 
-function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
-function running(id: string) {
-  return { runtimeStatus: 'RUNNING' as const, name: 'Wf', executionId: `e-${id}`, createdAt: new Date() };
+function running(_id: string): InstanceUpdate {
+  return { runtimeStatus: 'RUNNING' };
 }
 
 /** Resolves with the first signal matching `predicate`, or rejects after timeoutMs. */
@@ -345,6 +345,22 @@ describe('PostgresBackend messages and queries', () => {
       await assert.rejects(backend.listWorkflows({ continuationToken: 'garbage' }), DurableTaskError);
       await assert.rejects(backend.purgeWorkflow('job-0'), DurableTaskError);
       assert.equal(await backend.purgeWorkflow('missing'), false);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('listWorkflows takes the shared epoch-ms token, and still the ISO token an earlier version issued', async () => {
+    const backend = await makeBackend();
+    try {
+      const t0 = new Date(Date.UTC(2024, 0, 1));
+      for (const id of ['a', 'b', 'c']) await backend.createWorkflowInstance(start(id, { timestamp: t0 }));
+      const first = await backend.listWorkflows({ pageSize: 1 });
+      const [time] = JSON.parse(Buffer.from(first.continuationToken!, 'base64url').toString()) as [unknown];
+      assert.equal(time, t0.getTime());
+      const legacy = Buffer.from(JSON.stringify([t0.toISOString(), 'a'])).toString('base64url');
+      assert.deepEqual((await backend.listWorkflows({ continuationToken: legacy })).instances.map((m) => m.instanceId), ['b', 'c']);
+      await assert.rejects(backend.listWorkflows({ pageSize: 0 }), { name: 'InvalidArgumentError', message: /pageSize/ });
     } finally {
       await backend.close();
     }

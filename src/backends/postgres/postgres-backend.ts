@@ -15,16 +15,18 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { abandonActivity, lockActivity, renewActivity } from './activity-queue.js';
-import { addEvent, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
-import { migrate } from './migrations.js';
+import { addEvent, countInstances, createInstance, getHistory, getMetadata, listInstances, purgeInstance } from './instance-store.js';
+import { assertCurrentSchema, migrate } from './migrations.js';
 import { Notifier } from './notifier.js';
 import { channelOf, tablesOf, type Tables } from './queries.js';
 import { abandonWorkflow, leaseKeyOf, renewWorkflow, type WorkflowHandle } from './workflow-queue.js';
@@ -47,6 +49,12 @@ export interface PostgresBackendOptions {
   applicationName?: string;
   /** Receives connection errors that are not thrown to a caller (idle pool clients, the listener). */
   onError?: (err: Error) => void;
+  /**
+   * Open an existing task hub for reading only (the CLI's inspecting commands): init() creates and migrates
+   * nothing, a schema that is not a task hub at this version is refused, and every transaction is read-only.
+   * @default false
+   */
+  readOnly?: boolean;
 }
 
 export class PostgresBackend implements Backend {
@@ -72,12 +80,14 @@ export class PostgresBackend implements Backend {
     this.applicationName = options.applicationName ?? `durabletask-${randomUUID().slice(0, 8)}`;
     this.channel = channelOf(this.schema);
     this.tables = tablesOf(this.schema);
-    const notify = options.notify ?? true;
+    const notify = (options.notify ?? true) && !options.readOnly;
     this.pool = new pg.Pool({
       Client: PreparingClient,
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: this.applicationName,
+      // The server refuses any write of a read-only object, whatever code path asks for one.
+      options: options.readOnly ? '-c default_transaction_read_only=on' : undefined,
       // TCP keep-alive notices a peer host that vanished without closing the socket.
       keepAlive: true,
     });
@@ -110,7 +120,8 @@ export class PostgresBackend implements Backend {
 
   async init(): Promise<void> {
     this.assertOpen();
-    await migrate(this.pool, this.schema);
+    if (this.options.readOnly) await assertCurrentSchema(this.pool, this.schema);
+    else await migrate(this.pool, this.schema);
     await this.notifier?.start();
   }
 
@@ -149,7 +160,7 @@ export class PostgresBackend implements Backend {
 
   async completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     this.assertOpen();
@@ -206,6 +217,11 @@ export class PostgresBackend implements Backend {
     return listInstances(this.pool, this.tables, query);
   }
 
+  async countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    this.assertOpen();
+    return countInstances(this.pool, this.tables, query);
+  }
+
   async purgeWorkflow(instanceId: string): Promise<boolean> {
     this.assertOpen();
     return purgeInstance(this.pool, this.tables, instanceId);
@@ -234,7 +250,7 @@ export class PostgresBackend implements Backend {
     this.notifier?.publish(signal);
   }
 
-  private signalTurn(item: WorkflowWorkItem, result: WorkflowTurnResult, leasedTasks: number): void {
+  private signalTurn(item: WorkflowWorkItem, result: TurnResult, leasedTasks: number): void {
     const before = (item.handle as WorkflowHandle | undefined)?.status;
     const after = result.instance?.runtimeStatus;
     if (after && after !== before) this.signal({ kind: 'statusChanged', instanceId: item.instanceId, runtimeStatus: after });

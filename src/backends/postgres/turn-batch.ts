@@ -4,23 +4,17 @@
 // Turns that need core/delivery decisions per target (continue-as-new, start messages, terminations) and
 // batches of one take commitTurn's path; a batch whose statement fails is retried turn by turn there.
 import type { Pool } from 'pg';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowTurnResult } from '../backend.js';
-import { cancelsScheduledStart, isStartMessage } from '../../core/delivery.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, TurnResult } from '../backend.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
 import { visibleAtSql } from './instance-store.js';
 import { Params, type Tables } from './queries.js';
-import { commitTurn, leasedItems, leaseTokens, type LeaseKey, type TurnRow } from './turn-commit.js';
+import { commitTurn, isPlainTurn, leasedItems, leaseTokens, type LeaseKey, type TurnRow } from './turn-commit.js';
 import { TickBatcher } from '../shared/tick-batcher.js';
-
-/** A turn that can share a statement with others: no decisions per target. */
-export function isPlainTurn(result: WorkflowTurnResult): boolean {
-  return !result.continuedAsNew && !result.messages.some((m) => isStartMessage(m) || cancelsScheduledStart(m.event));
-}
 
 interface Pending {
   key: LeaseKey;
-  result: WorkflowTurnResult;
+  result: TurnResult;
   request?: ActivityLeaseRequest;
   resolve: (leased: ActivityWorkItem[]) => void;
   reject: (error: unknown) => void;
@@ -34,7 +28,7 @@ export class TurnBatcher {
     private readonly t: Tables,
   ) {}
 
-  commit(key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
+  commit(key: LeaseKey, result: TurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
     if (!isPlainTurn(result)) return commitTurn(this.pool, this.t, key, result, request);
     return new Promise((resolve, reject) => this.batcher.add({ key, result, request, resolve, reject }));
   }
@@ -74,27 +68,22 @@ interface BatchRow {
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
 
-/** Column arrays of the instance rows: one entry per turn. */
+/**
+ * Column arrays of the instance rows: one entry per turn. A batched turn never begins a generation (that is
+ * continue-as-new, which commits alone), so the start event's columns, the input among them, are never written.
+ */
 function instanceArrays(batch: Pending[]) {
   const u = batch.map((p) => p.result.instance);
   return {
     id: batch.map((p) => p.key.instanceId),
     token: batch.map((p) => p.key.lockToken),
     added: batch.map((p) => p.result.newHistory.length),
-    warnings: batch.map((p) => (p.result.warnings?.length ? p.result.warnings : null)),
     has: u.map((x) => x !== undefined),
     status: u.map((x) => x?.runtimeStatus ?? null),
-    name: u.map((x) => x?.name ?? null),
-    execution: u.map((x) => x?.executionId ?? null),
-    created: u.map((x) => x?.createdAt ?? null),
-    input: u.map((x) => x?.input ?? null),
     output: u.map((x) => x?.output ?? null),
     custom: u.map((x) => x?.customStatus ?? null),
     failure: u.map((x) => json(x?.failureDetails) ?? null),
     completed: u.map((x) => x?.completedAt ?? null),
-    parent: u.map((x) => x?.parentInstanceId ?? null),
-    version: u.map((x) => x?.version ?? null),
-    tags: u.map((x) => json(x?.tags) ?? null),
   };
 }
 
@@ -116,12 +105,9 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
   const x = instanceArrays(batch);
   const keep = (column: string, value: string): string => `${column} = CASE WHEN x.has THEN ${value} ELSE i.${column} END`;
   const turns = `unnest(${p.add(x.id)}::text[], ${p.add(x.token)}::text[], ${p.add(x.added)}::integer[], ${p.add(x.has)}::boolean[],
-      ${p.add(x.status)}::text[], ${p.add(x.name)}::text[], ${p.add(x.execution)}::text[], ${p.add(x.created)}::timestamptz[],
-      ${p.add(x.input)}::text[], ${p.add(x.output)}::text[], ${p.add(x.custom)}::text[], ${p.add(x.failure)}::text[],
-      ${p.add(x.completed)}::timestamptz[], ${p.add(x.parent)}::text[], ${p.add(x.version)}::text[], ${p.add(x.tags)}::text[],
-      ${p.add(x.warnings.map((w) => (w ? JSON.stringify(w) : null)))}::text[])
-    WITH ORDINALITY AS x(id, tok, added, has, status, name, execution, created, input, output, custom, failure, completed,
-      parent, version, tags, warnings, k)`;
+      ${p.add(x.status)}::text[], ${p.add(x.output)}::text[], ${p.add(x.custom)}::text[], ${p.add(x.failure)}::text[],
+      ${p.add(x.completed)}::timestamptz[])
+    WITH ORDINALITY AS x(id, tok, added, has, status, output, custom, failure, completed, k)`;
   const history = rowsOf(batch, (q) => q.result.newHistory.map((e, i) => ({ ord: i, event: encodeEvent(e) })));
   const deletes = rowsOf(batch, (q) => q.key.inboxSeqs);
   const tasks = rowsOf(batch, (q, k) =>
@@ -132,14 +118,10 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
   const text = `WITH upd AS (
       UPDATE ${t.instances} i SET lock_token = NULL, locked_by = NULL, lock_expires_at = NULL,
         history_length = i.history_length + x.added,
-        warnings = CASE WHEN x.warnings IS NULL THEN i.warnings
-                        ELSE i.warnings || ARRAY(SELECT jsonb_array_elements_text(x.warnings::jsonb)) END,
         last_updated_at = CASE WHEN x.has THEN now() ELSE i.last_updated_at END,
         started_at = CASE WHEN x.has AND x.status <> 'PENDING' THEN coalesce(i.started_at, now()) ELSE i.started_at END,
-        ${keep('runtime_status', 'x.status')}, ${keep('name', 'x.name')}, ${keep('execution_id', 'x.execution')},
-        ${keep('created_at', 'x.created')}, ${keep('input', 'x.input')}, ${keep('output', 'x.output')},
-        ${keep('custom_status', 'x.custom')}, ${keep('failure_details', 'x.failure')}, ${keep('completed_at', 'x.completed')},
-        ${keep('parent_instance_id', 'x.parent')}, ${keep('version', 'x.version')}, ${keep('tags', 'x.tags')}
+        ${keep('runtime_status', 'x.status')}, ${keep('output', 'x.output')},
+        ${keep('custom_status', 'x.custom')}, ${keep('failure_details', 'x.failure')}, ${keep('completed_at', 'x.completed')}
       FROM ${turns}
       WHERE i.instance_id = x.id AND i.lock_token = x.tok
       RETURNING x.k, i.instance_id, i.history_length - x.added AS base
@@ -160,20 +142,20 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
         ${p.add(tasks.items.map((r) => r.token))}::text[], ${p.add(tasks.items.map((r) => r.by))}::text[],
         ${p.add(tasks.items.map((r) => r.ms))}::double precision[]) WITH ORDINALITY AS r(k, event, tok, by, ms, ord) ON r.k = upd.k
       ORDER BY r.ord RETURNING id, lock_token, visible_at
-    ), tm AS (
+    ), ib AS (
+      -- Each turn's timers, then its messages (read and planned as in turn-commit's inboxInsert), in order.
       INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-      SELECT upd.instance_id, r.event, r.at FROM upd
-      JOIN unnest(${p.add(timers.turn)}::integer[], ${p.add(timers.items.map((r) => r.event))}::text[], ${p.add(timers.items.map((r) => r.at))}::timestamptz[])
-        WITH ORDINALITY AS r(k, event, at, ord) ON r.k = upd.k
-      ORDER BY r.ord
-    ), m AS (
-      INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-      SELECT i.instance_id, r.event, greatest(coalesce(r.at, now()), ${visibleAtSql('i')}) FROM upd
-      JOIN unnest(${p.add(messages.turn)}::integer[], ${p.add(messages.items.map((r) => r.target))}::text[],
-        ${p.add(messages.items.map((r) => r.event))}::text[], ${p.add(messages.items.map((r) => r.at))}::timestamptz[])
-        WITH ORDINALITY AS r(k, target, event, at, ord) ON r.k = upd.k
-      JOIN ${t.instances} i ON i.instance_id = r.target
-      ORDER BY r.ord
+      SELECT y.instance_id, y.event, y.at FROM (
+        SELECT upd.k, upd.instance_id, r.event, r.at, 0 AS part, r.ord FROM upd
+        JOIN unnest(${p.add(timers.turn)}::integer[], ${p.add(timers.items.map((r) => r.event))}::text[], ${p.add(timers.items.map((r) => r.at))}::timestamptz[])
+          WITH ORDINALITY AS r(k, event, at, ord) ON r.k = upd.k
+        UNION ALL
+        SELECT upd.k, i.instance_id, r.event, greatest(coalesce(r.at, now()), ${visibleAtSql('i')}), 1, r.ord FROM upd
+        JOIN unnest(${p.add(messages.turn)}::integer[], ${p.add(messages.items.map((r) => r.target))}::text[],
+          ${p.add(messages.items.map((r) => r.event))}::text[], ${p.add(messages.items.map((r) => r.at))}::timestamptz[])
+          WITH ORDINALITY AS r(k, target, event, at, ord) ON r.k = upd.k
+        JOIN ${t.instances} i ON i.instance_id = r.target
+      ) y ORDER BY y.k, y.part, y.ord
     )
     SELECT (SELECT array_agg(k::integer) FROM upd) AS held,
       (SELECT json_agg(json_build_object('id', id::text, 'token', lock_token, 'until', visible_at)) FROM a WHERE lock_token IS NOT NULL) AS leased`;

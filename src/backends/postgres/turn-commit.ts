@@ -1,16 +1,14 @@
 // completeWorkflowWorkItem: one transaction per turn. A plain turn is ONE statement (data-modifying CTEs all
 // guarded by the lease-checking UPDATE, so a lost lease changes nothing); continue-as-new, start messages and
-// terminations, which need core/delivery decisions per target, run as several statements inside one explicit
-// transaction.
+// terminations run as several statements inside one explicit transaction: read the targets, let core/delivery
+// plan, write the turn, execute the plan.
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, WorkflowTurnResult } from '../backend.js';
-import { cancelsScheduledStart, decideStartDelivery, isStartMessage } from '../../core/delivery.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, TurnResult } from '../backend.js';
+import { cancelsScheduledStart, deliveryTargets, isStartMessage, planTurnDelivery, type DeliveryStep, type EnqueueStep } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import type { ExecutionStartedEvent } from '../../protocol/history.js';
-import type { RuntimeStatus } from '../../protocol/status.js';
-import { deleteInstanceRows, enqueueStartCancelling, insertInstance, visibleAtSql } from './instance-store.js';
+import { deleteInstanceRows, insertInstance, readTargets, visibleAtSql } from './instance-store.js';
 import { inTransaction, Params, type Queryable, type Tables } from './queries.js';
 
 export interface LeaseKey {
@@ -22,32 +20,45 @@ export interface LeaseKey {
 function instanceSets(p: Params, u: InstanceUpdate): string[] {
   const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
   const status = `${p.add(u.runtimeStatus)}::text`;
-  return [
+  const sets = [
     `runtime_status = ${status}`,
     `started_at = CASE WHEN ${status} <> 'PENDING' THEN coalesce(started_at, now()) ELSE started_at END`,
-    `name = ${p.add(u.name)}`,
-    `execution_id = ${p.add(u.executionId)}`,
-    `created_at = ${p.add(u.createdAt)}`,
-    `input = ${p.add(u.input ?? null)}`,
     `output = ${p.add(u.output ?? null)}`,
     `custom_status = ${p.add(u.customStatus ?? null)}`,
     `failure_details = ${p.add(json(u.failureDetails))}`,
     `completed_at = ${p.add(u.completedAt ?? null)}`,
-    `parent_instance_id = ${p.add(u.parentInstanceId ?? null)}`,
-    `version = ${p.add(u.version ?? null)}`,
-    `tags = ${p.add(json(u.tags))}`,
   ];
+  // The start event's columns (the input above all, kept out of line by TOAST) are written only when a
+  // generation begins; otherwise the row keeps them without copying them.
+  const g = u.generation;
+  if (g) {
+    sets.push(
+      `name = ${p.add(g.name)}`,
+      `execution_id = ${p.add(g.executionId)}`,
+      `input = ${p.add(g.input ?? null)}`,
+      `parent_instance_id = ${p.add(g.parentInstanceId ?? null)}`,
+      `version = ${p.add(g.version ?? null)}`,
+      `tags = ${p.add(json(g.tags))}`,
+    );
+  }
+  return sets;
 }
 
-/** INSERT of non-start messages into their targets' inboxes; messages to unknown instances are dropped. */
-function messagesInsert(p: Params, t: Tables, messages: OutboundMessage[], guard: string): string {
-  const targets = p.add(messages.map((m) => m.targetInstanceId));
-  const events = p.add(messages.map((m) => encodeEvent(m.event)));
-  const visible = p.add(messages.map((m) => m.visibleAt ?? null));
+/**
+ * One INSERT of the turn's timers, then its plain messages (no start, no termination), in that order. For a
+ * message the join reads its target as it writes, and applies core/delivery's plan for such a message
+ * (eventVisibleAt, rendered by visibleAtSql; dropped when the target does not exist).
+ */
+function inboxInsert(p: Params, t: Tables, id: string, result: TurnResult, messages: OutboundMessage[]): string {
+  const timers = `SELECT ${id}::text AS instance_id, x.e, x.v, 0 AS part, x.ord
+      FROM unnest(${p.add(result.timers.map((timer) => encodeEvent(timer.event)))}::text[], ${p.add(result.timers.map((timer) => timer.visibleAt))}::timestamptz[])
+      WITH ORDINALITY x(e, v, ord)`;
+  const sent = `SELECT i.instance_id, x.e, greatest(coalesce(x.v, now()), ${visibleAtSql('i')}), 1, x.ord
+      FROM unnest(${p.add(messages.map((m) => m.targetInstanceId))}::text[], ${p.add(messages.map((m) => encodeEvent(m.event)))}::text[],
+        ${p.add(messages.map((m) => m.visibleAt ?? null))}::timestamptz[]) WITH ORDINALITY x(target, e, v, ord)
+      JOIN ${t.instances} i ON i.instance_id = x.target`;
   return `INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-    SELECT i.instance_id, x.e, greatest(coalesce(x.v, now()), ${visibleAtSql('i')})
-    FROM ${guard}unnest(${targets}::text[], ${events}::text[], ${visible}::timestamptz[]) WITH ORDINALITY x(target, e, v, ord)
-    JOIN ${t.instances} i ON i.instance_id = x.target ORDER BY x.ord`;
+    SELECT y.instance_id, y.e, y.v FROM upd, (${timers} UNION ALL ${sent}) y(instance_id, e, v, part, ord) ORDER BY y.part, y.ord`;
 }
 
 /**
@@ -57,7 +68,7 @@ function messagesInsert(p: Params, t: Tables, messages: OutboundMessage[], guard
 function turnStatement(
   t: Tables,
   key: LeaseKey,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   messages: OutboundMessage[],
   warnings: string[],
   lease: { request?: ActivityLeaseRequest; tokens: (string | null)[] },
@@ -91,14 +102,7 @@ function turnStatement(
       FROM upd, unnest(${p.add(result.activityTasks.map(encodeEvent))}::text[], ${p.add(lease.tokens)}::text[]) WITH ORDINALITY x(e, tok, ord)
       ORDER BY x.ord RETURNING id, lock_token, visible_at)`);
   }
-  if (result.timers.length > 0) {
-    const events = p.add(result.timers.map((timer) => encodeEvent(timer.event)));
-    const visible = p.add(result.timers.map((timer) => timer.visibleAt));
-    ctes.push(`tm AS (INSERT INTO ${t.inbox} (instance_id, event, visible_at)
-      SELECT ${id}, x.e, x.v FROM upd, unnest(${events}::text[], ${visible}::timestamptz[]) WITH ORDINALITY x(e, v, ord)
-      ORDER BY x.ord)`);
-  }
-  if (messages.length > 0) ctes.push(`m AS (${messagesInsert(p, t, messages, 'upd, ')})`);
+  if (result.timers.length > 0 || messages.length > 0) ctes.push(`ib AS (${inboxInsert(p, t, id, result, messages)})`);
   const leased =
     result.activityTasks.length > 0
       ? `(SELECT coalesce(json_agg(json_build_object('id', id::text, 'token', lock_token, 'until', visible_at)), '[]') FROM a WHERE lock_token IS NOT NULL)`
@@ -112,11 +116,11 @@ export interface TurnRow {
 }
 
 /** Lock tokens for the tasks to insert already leased: the first `max`, null for the rest. */
-export function leaseTokens(result: WorkflowTurnResult, request?: ActivityLeaseRequest): (string | null)[] {
+export function leaseTokens(result: TurnResult, request?: ActivityLeaseRequest): (string | null)[] {
   return result.activityTasks.map((_, i) => (request && i < request.max ? randomUUID() : null));
 }
 
-export function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
+export function leasedItems(key: LeaseKey, result: TurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {
   const byToken = new Map(row.leased.map((r) => [r.token, r]));
   const items: ActivityWorkItem[] = [];
   tokens.forEach((token, i) => {
@@ -127,73 +131,83 @@ export function leasedItems(key: LeaseKey, result: WorkflowTurnResult, tokens: (
   return items;
 }
 
-export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: WorkflowTurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
-  const warnings = [...(result.warnings ?? [])];
+/** A turn whose messages all plan as plain enqueues and whose history only grows: it can be one statement. */
+export function isPlainTurn(result: TurnResult): boolean {
+  return !result.continuedAsNew && !result.messages.some((m) => isStartMessage(m) || cancelsScheduledStart(m.event));
+}
+
+/** A start's ID was taken between our read and our insert (a concurrent creator): plan again on the new state. */
+class TargetTaken extends Error {}
+
+export async function commitTurn(pool: Pool, t: Tables, key: LeaseKey, result: TurnResult, request?: ActivityLeaseRequest): Promise<ActivityWorkItem[]> {
   const tokens = leaseTokens(result, request);
-  // Start messages and terminations need core/delivery decisions per target: an explicit transaction.
-  if (!result.continuedAsNew && !result.messages.some((m) => isStartMessage(m) || cancelsScheduledStart(m.event))) {
-    const statement = turnStatement(t, key, result, result.messages, warnings, { request, tokens });
+  if (isPlainTurn(result)) {
+    const statement = turnStatement(t, key, result, result.messages, [], { request, tokens });
     const done = await pool.query<TurnRow>(statement.text, statement.values);
     if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
     return leasedItems(key, result, tokens, done.rows[0]);
   }
-  return inTransaction(pool, async (client) => {
-    const held = await client.query<{ now: Date }>(
-      `SELECT now() AS now FROM ${t.instances} WHERE instance_id = $1 AND lock_token = $2 FOR NO KEY UPDATE`,
-      [key.instanceId, key.lockToken],
-    );
-    const now = held.rows[0]?.now;
-    if (!now) throw new LeaseLostError(`workflow '${key.instanceId}'`);
-    if (result.continuedAsNew) await client.query(`DELETE FROM ${t.history} WHERE instance_id = $1`, [key.instanceId]);
-    await deliverMessages(client, t, result.messages, now, warnings);
-    const statement = turnStatement(t, key, result, [], warnings, { request, tokens });
-    const done = await client.query<TurnRow>(statement.text, statement.values);
-    if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
-    return leasedItems(key, result, tokens, done.rows[0]);
-  });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await inTransaction(pool, (client) => commitPlanned(client, t, key, result, request, tokens));
+    } catch (error) {
+      if (!(error instanceof TargetTaken)) throw error;
+    }
+  }
+  throw new LeaseLostError(`workflow '${key.instanceId}' (a start's instance ID kept changing hands)`);
 }
 
-/** Delivers messages in order: runs of plain messages in one statement, start messages one by one. */
-async function deliverMessages(db: Queryable, t: Tables, messages: OutboundMessage[], now: Date, warnings: string[]): Promise<void> {
-  let run: OutboundMessage[] = [];
+async function commitPlanned(
+  client: Queryable,
+  t: Tables,
+  key: LeaseKey,
+  result: TurnResult,
+  request: ActivityLeaseRequest | undefined,
+  tokens: (string | null)[],
+): Promise<ActivityWorkItem[]> {
+  const held = await client.query<{ now: Date }>(
+    `SELECT now() AS now FROM ${t.instances} WHERE instance_id = $1 AND lock_token = $2 FOR NO KEY UPDATE`,
+    [key.instanceId, key.lockToken],
+  );
+  const now = held.rows[0]?.now;
+  if (!now) throw new LeaseLostError(`workflow '${key.instanceId}'`);
+  const targets = await readTargets(client, t, deliveryTargets(result.messages));
+  const plan = planTurnDelivery({ senderId: key.instanceId, result, targets, now });
+  if (result.continuedAsNew) await client.query(`DELETE FROM ${t.history} WHERE instance_id = $1`, [key.instanceId]);
+  const statement = turnStatement(t, key, result, [], plan.warnings, { request, tokens });
+  const done = await client.query<TurnRow>(statement.text, statement.values);
+  if (done.rows[0]?.n !== 1) throw new LeaseLostError(`workflow '${key.instanceId}'`);
+  await executePlan(client, t, plan.steps);
+  return leasedItems(key, result, tokens, done.rows[0]);
+}
+
+/** Executes a core/delivery plan in order: runs of enqueues in one statement, instance creations one by one. */
+async function executePlan(db: Queryable, t: Tables, steps: DeliveryStep[]): Promise<void> {
+  let run: EnqueueStep[] = [];
   const flush = async (): Promise<void> => {
     if (run.length === 0) return;
     const p = new Params();
-    await db.query(messagesInsert(p, t, run, ''), p.values);
+    await db.query(
+      `INSERT INTO ${t.inbox} (instance_id, event, visible_at)
+       SELECT x.target, x.e, x.v FROM unnest(${p.add(run.map((s) => s.targetInstanceId))}::text[], ${p.add(run.map((s) => encodeEvent(s.event)))}::text[],
+         ${p.add(run.map((s) => s.visibleAt))}::timestamptz[]) WITH ORDINALITY x(target, e, v, ord) ORDER BY x.ord`,
+      p.values,
+    );
     run = [];
   };
-  for (const message of messages) {
-    if (cancelsScheduledStart(message.event)) {
-      await flush();
-      // A termination to a vanished instance is dropped like any other message.
-      await enqueueStartCancelling(db, t, message.targetInstanceId, message.event);
-      continue;
-    }
-    if (!isStartMessage(message)) {
-      run.push(message);
+  for (const step of steps) {
+    if (step.kind === 'enqueue') {
+      if (step.revealsStart) {
+        await flush();
+        await db.query(`UPDATE ${t.inbox} SET visible_at = $2 WHERE instance_id = $1 AND visible_at > $2`, [step.targetInstanceId, step.visibleAt]);
+      }
+      run.push(step);
       continue;
     }
     await flush();
-    const reply = await deliverStart(db, t, message.event, message.visibleAt, now);
-    if (reply?.notify) run.push(reply.notify);
-    if (reply?.warning) warnings.push(reply.warning);
+    const id = step.start.workflowInstance.instanceId;
+    if (step.kind === 'replace') await deleteInstanceRows(db, t, id);
+    if (!(await insertInstance(db, t, step.start, step.visibleAt))) throw new TargetTaken(id);
   }
   await flush();
-}
-
-/** Applies core/delivery's decision for one start message; returns the rejection, if any. */
-async function deliverStart(db: Queryable, t: Tables, start: ExecutionStartedEvent, visibleAt: Date | undefined, now: Date) {
-  const target = start.workflowInstance.instanceId;
-  // A concurrent creator can take the ID between our read and our insert: then decide again on its status.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await db.query<{ runtime_status: RuntimeStatus }>(
-      `SELECT runtime_status FROM ${t.instances} WHERE instance_id = $1 FOR UPDATE`,
-      [target],
-    );
-    const decision = decideStartDelivery(found.rows[0]?.runtime_status, start, now);
-    if (decision.outcome === 'reject') return decision;
-    if (decision.outcome === 'replace') await deleteInstanceRows(db, t, target);
-    if (await insertInstance(db, t, start, visibleAt)) return undefined;
-  }
-  throw new LeaseLostError(`workflow start of '${target}' (the ID kept changing hands)`);
 }

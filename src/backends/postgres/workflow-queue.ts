@@ -7,6 +7,7 @@ import { decodeEvent } from '../../protocol/codec.js';
 import { Params, type Tables } from './queries.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import type { LeaseKey } from './turn-commit.js';
+import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
 /** What the backend keeps in WorkflowWorkItem.handle: the inbox rows this lock delivered. */
 export interface WorkflowHandle {
@@ -21,6 +22,7 @@ interface LockedRow {
   instance_id: string;
   runtime_status: RuntimeStatus;
   history_length: number;
+  execution_id: string;
   lock_expires_at: Date;
   seq: string | null;
   event: string | null;
@@ -83,17 +85,17 @@ export async function lockWorkflows(
       UPDATE ${t.instances} i SET lock_token = gen_random_uuid()::text, locked_by = ${p.add(options.lockedBy)},
         lock_expires_at = ${leaseSql(p, options.leaseMs)}
       FROM picked WHERE i.instance_id = picked.instance_id
-      RETURNING i.instance_id, i.lock_token, i.runtime_status, i.history_length, i.lock_expires_at, picked.kind, picked.visible_at, picked.seq AS first_seq
+      RETURNING i.instance_id, i.lock_token, i.runtime_status, i.history_length, i.execution_id, i.lock_expires_at, picked.kind, picked.visible_at, picked.seq AS first_seq
     ), ev AS (
       UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = inst.lock_expires_at
       FROM inst, (SELECT e2.seq FROM (
           SELECT e3.seq, row_number() OVER (PARTITION BY e3.instance_id ORDER BY e3.seq) AS rn
           FROM ${t.inbox} e3 JOIN inst ON e3.instance_id = inst.instance_id WHERE e3.visible_at <= now()
-        ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? 1000)}) w
+        ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? DEFAULT_MAX_EVENTS)}) w
       WHERE e.seq = w.seq AND e.instance_id = inst.instance_id
       RETURNING e.instance_id, e.seq, e.event, e.dequeue_count
     )
-    SELECT inst.instance_id, inst.lock_token, inst.runtime_status, inst.history_length, inst.lock_expires_at,
+    SELECT inst.instance_id, inst.lock_token, inst.runtime_status, inst.history_length, inst.execution_id, inst.lock_expires_at,
       ev.seq, ev.event, ev.dequeue_count
     FROM inst LEFT JOIN ev ON ev.instance_id = inst.instance_id
     ORDER BY inst.kind, inst.visible_at, inst.first_seq, ev.seq`;
@@ -132,6 +134,7 @@ function workItemOf(rows: LockedRow[], token: string): WorkflowWorkItem {
     lockedUntil: first.lock_expires_at,
     newEvents: events.map((row) => decodeEvent(row.event!)),
     historyLength: first.history_length,
+    executionId: first.execution_id,
     retryCount: Math.max(0, ...events.map((row) => row.dequeue_count! - 1)),
     handle,
   };

@@ -28,28 +28,29 @@ export function newInstanceRecord(event: ExecutionStartedEvent, now: Date): Work
 }
 
 /**
- * The row after a turn that set `update`: every InstanceUpdate field is copied (absent means cleared),
+ * The row after a turn that set `update` (a delta, see InstanceUpdate): status, custom status and completion
+ * fields are the update's (absent means cleared), the start event's fields change only with a new generation,
  * lastUpdatedAt moves to now, startedAt is set on the first such turn and kept afterwards.
- * instanceId, scheduledStartAt and warnings are the row's own.
  */
 export function applyInstanceUpdate(record: WorkflowMetadata, update: InstanceUpdate, now: Date): WorkflowMetadata {
+  const g = update.generation;
   return dropUndefined({
     instanceId: record.instanceId,
-    name: update.name,
+    name: g ? g.name : record.name,
     runtimeStatus: update.runtimeStatus,
-    createdAt: update.createdAt,
+    createdAt: record.createdAt,
     lastUpdatedAt: now,
     completedAt: update.completedAt,
     startedAt: record.startedAt ?? now,
     scheduledStartAt: record.scheduledStartAt,
-    executionId: update.executionId,
-    input: update.input,
+    executionId: g ? g.executionId : record.executionId,
+    input: g ? g.input : record.input,
     output: update.output,
     customStatus: update.customStatus,
     failureDetails: update.failureDetails,
-    parentInstanceId: update.parentInstanceId,
-    version: update.version,
-    tags: update.tags,
+    parentInstanceId: g ? g.parentInstanceId : record.parentInstanceId,
+    version: g ? g.version : record.version,
+    tags: g ? g.tags : record.tags,
     warnings: record.warnings,
   });
 }

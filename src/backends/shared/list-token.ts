@@ -16,7 +16,11 @@ export function encodeListToken(position: ListPosition): string {
   return Buffer.from(JSON.stringify([position.createdAt.getTime(), position.instanceId]), 'utf8').toString('base64url');
 }
 
-/** Throws InvalidArgumentError('continuationToken') for a token this module did not make. */
+/**
+ * Throws InvalidArgumentError('continuationToken') for a token this module did not make. Earlier PostgreSQL
+ * versions wrote the time as an ISO 8601 string (`[createdAtIso, instanceId]`); a client may still hold one
+ * across an upgrade, so it decodes too.
+ */
 export function decodeListToken(token: string): ListPosition {
   let parsed: unknown;
   try {
@@ -24,11 +28,19 @@ export function decodeListToken(token: string): ListPosition {
   } catch {
     throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || !Number.isFinite(parsed[0]) || typeof parsed[1] !== 'string') {
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string') {
     throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
   }
-  return { createdAt: new Date(parsed[0] as number), instanceId: parsed[1] };
+  const [time, instanceId] = parsed as [unknown, string];
+  const createdAt = Number.isFinite(time) ? new Date(time as number) : typeof time === 'string' && ISO_TIME.test(time) ? new Date(time) : undefined;
+  if (!createdAt || Number.isNaN(createdAt.getTime())) {
+    throw new InvalidArgumentError('continuationToken', 'not a token returned by listWorkflows');
+  }
+  return { createdAt, instanceId };
 }
+
+/** Date.prototype.toISOString's form, as the earlier PostgreSQL tokens held it. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Negative when a comes first in listWorkflows order. */
 export function compareListPosition(a: ListPosition, b: ListPosition): number {

@@ -8,9 +8,9 @@ import { decodeEvent } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { enqueue, pendingStartAt, readStatus, type StatusRow } from './instance-store.js';
+import { enqueue, readStatus, targetStateOf, type StatusRow } from './instance-store.js';
 import { enqueueLocked, type ArrivalRow } from './workflow-queue.js';
-import { eventVisibleAt } from '../../core/delivery.js';
+import { planEvent } from '../../core/delivery.js';
 
 interface TaskRow {
   id: number;
@@ -103,12 +103,13 @@ export function deliverResult(
 ): WorkflowWorkItem | undefined {
   const row = sql
     .get(
-      `SELECT instance_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
+      `SELECT instance_id, execution_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
        FROM instances WHERE instance_id = ?`,
     )
     .get(instanceId) as (ArrivalRow & StatusRow) | undefined;
-  if (!row) return undefined;
-  const visibleAt = eventVisibleAt(pendingStartAt(row), new Date(tx.now)).getTime();
+  const step = row && planEvent(instanceId, event, targetStateOf(row), new Date(tx.now));
+  if (!row || !step) return undefined;
+  const visibleAt = step.visibleAt.getTime();
   const free = row.lock_expires_at === null || row.lock_expires_at <= tx.now;
   if (lease && free && visibleAt <= tx.now) return enqueueLocked(sql, tx, row, event, lease);
   enqueue(sql, tx, instanceId, event, visibleAt);

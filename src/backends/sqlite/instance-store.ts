@@ -1,16 +1,15 @@
-// Instance rows and inboxes: creating, deleting, enqueueing events, and delivering a turn's messages
-// under the shared core/delivery rules. Every function runs inside a group-commit transaction.
-import type { CreateReusePolicy, OutboundMessage } from '../backend.js';
+// Instance rows and inboxes: creating, deleting, enqueueing events, and executing core/delivery plans.
+// Every function runs inside a group-commit transaction.
+import type { CreateReusePolicy } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { isTerminalStatus } from '../../protocol/status.js';
 import { encodeEvent } from '../../protocol/codec.js';
-import { cancelsScheduledStart, decideStartDelivery, eventVisibleAt, isStartMessage } from '../../core/delivery.js';
+import { planEvent, type DeliveryStep, type TargetState } from '../../core/delivery.js';
 import { FailedPreconditionError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { jsonOrNull } from './rows.js';
-import { pendingStartAt as sharedPendingStartAt } from '../shared/instance-record.js';
 
 export interface StatusRow {
   runtime_status: RuntimeStatus;
@@ -23,12 +22,9 @@ export function readStatus(sql: Statements, instanceId: string): StatusRow | und
     | undefined;
 }
 
-/** The start time an instance still waits for, if any: its events stay invisible until then. */
-export function pendingStartAt(row: StatusRow): Date | undefined {
-  return sharedPendingStartAt({
-    runtimeStatus: row.runtime_status,
-    scheduledStartAt: row.scheduled_start_at === null ? undefined : new Date(row.scheduled_start_at),
-  });
+export function targetStateOf(row: StatusRow | undefined): TargetState | undefined {
+  if (!row) return undefined;
+  return { runtimeStatus: row.runtime_status, scheduledStartAt: row.scheduled_start_at === null ? undefined : new Date(row.scheduled_start_at) };
 }
 
 /**
@@ -116,21 +112,23 @@ export function createInstance(
 }
 
 export function addEvent(sql: Statements, tx: TxContext, instanceId: string, event: HistoryEvent): void {
-  const row = readStatus(sql, instanceId);
-  if (!row) throw new WorkflowNotFoundError(instanceId);
-  enqueueFor(sql, tx, instanceId, row, event);
+  const step = planEvent(instanceId, event, targetStateOf(readStatus(sql, instanceId)), new Date(tx.now));
+  if (!step) throw new WorkflowNotFoundError(instanceId);
+  executeStep(sql, tx, step);
 }
 
-/** Enqueues an event to an existing instance under the scheduled-start rules of core/delivery. */
-function enqueueFor(sql: Statements, tx: TxContext, instanceId: string, row: StatusRow, event: HistoryEvent, visibleAt?: Date): void {
-  const waitingUntil = pendingStartAt(row);
-  if (waitingUntil && cancelsScheduledStart(event)) {
-    sql.get('UPDATE inbox SET visible_at = ? WHERE instance_id = ? AND visible_at > ?').run(tx.now, instanceId, tx.now);
-    refreshNextVisible(sql, instanceId);
-    enqueue(sql, tx, instanceId, event, tx.now);
+/** Executes one step of a core/delivery plan. */
+export function executeStep(sql: Statements, tx: TxContext, step: DeliveryStep): void {
+  if (step.kind === 'enqueue') {
+    if (step.revealsStart) {
+      sql.get('UPDATE inbox SET visible_at = ? WHERE instance_id = ? AND visible_at > ?').run(tx.now, step.targetInstanceId, tx.now);
+      refreshNextVisible(sql, step.targetInstanceId);
+    }
+    enqueue(sql, tx, step.targetInstanceId, step.event, step.visibleAt.getTime());
     return;
   }
-  enqueue(sql, tx, instanceId, event, (visibleAt ?? eventVisibleAt(waitingUntil, new Date(tx.now))).getTime());
+  if (step.kind === 'replace') deleteInstance(sql, step.start.workflowInstance.instanceId);
+  insertInstance(sql, tx, step.start, step.visibleAt);
 }
 
 export function purgeInstance(sql: Statements, tx: TxContext, instanceId: string): boolean {
@@ -144,26 +142,4 @@ export function purgeInstance(sql: Statements, tx: TxContext, instanceId: string
   deleteInstance(sql, instanceId);
   tx.signals.push({ kind: 'statusChanged', instanceId });
   return true;
-}
-
-/**
- * Delivers one outbound message of a turn. Start messages create, replace or are rejected per
- * core/delivery; other events to a missing instance are dropped (the target was purged or never existed).
- * @returns a warning to record on the sender, if any
- */
-export function deliverMessage(sql: Statements, tx: TxContext, message: OutboundMessage): string | undefined {
-  const target = readStatus(sql, message.targetInstanceId);
-  if (isStartMessage(message)) {
-    const decision = decideStartDelivery(target?.runtime_status, message.event, new Date(tx.now));
-    if (decision.outcome === 'reject') {
-      if (decision.notify) deliverMessage(sql, tx, decision.notify);
-      return decision.warning;
-    }
-    if (decision.outcome === 'replace') deleteInstance(sql, message.targetInstanceId);
-    insertInstance(sql, tx, message.event, message.visibleAt);
-    return undefined;
-  }
-  if (!target) return undefined;
-  enqueueFor(sql, tx, message.targetInstanceId, target, message.event, message.visibleAt);
-  return undefined;
 }

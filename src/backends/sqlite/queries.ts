@@ -1,6 +1,7 @@
 // Read-only queries: metadata, history and the instance list with keyset pagination on
 // (created_at, instance_id), so a page costs its own rows however deep the listing goes.
-import type { WorkflowPage, WorkflowQuery } from '../backend.js';
+import type { WorkflowCountQuery, WorkflowCounts, WorkflowPage, WorkflowQuery } from '../backend.js';
+import type { RuntimeStatus } from '../../protocol/status.js';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { decodeEvents } from '../../protocol/codec.js';
@@ -30,8 +31,8 @@ export function readHistory(sql: Statements, instanceId: string, fromIndex: numb
   return events;
 }
 
-export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPage {
-  const pageSize = resolvePageSize(query.pageSize);
+/** The WHERE clause of the listWorkflows filters (without paging), with its parameters. */
+function filterClause(query: WorkflowCountQuery): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.statuses && query.statuses.length > 0) {
@@ -54,18 +55,33 @@ export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPa
     where.push('created_at <= ?');
     params.push(query.createdTo.getTime());
   }
+  return { where, params };
+}
+
+export function listInstances(sql: Statements, query: WorkflowQuery): WorkflowPage {
+  const pageSize = resolvePageSize(query.pageSize);
+  const { where, params } = filterClause(query);
+  const direction = query.newestFirst ? 'DESC' : 'ASC';
   if (query.continuationToken !== undefined) {
     const after = decodeListToken(query.continuationToken);
-    where.push('(created_at, instance_id) > (?, ?)');
+    where.push(`(created_at, instance_id) ${query.newestFirst ? '<' : '>'} (?, ?)`);
     params.push(after.createdAt.getTime(), after.instanceId);
   }
   const text =
     `SELECT ${INSTANCE_COLUMNS} FROM instances ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ` +
-    'ORDER BY created_at, instance_id LIMIT ?';
+    `ORDER BY created_at ${direction}, instance_id ${direction} LIMIT ?`;
   const rows = sql.get(text).all(...params, pageSize + 1) as InstanceRow[];
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
   const result: WorkflowPage = { instances: page.map((r) => toMetadata(r, query.includePayloads ?? false)) };
   if (rows.length > pageSize && last) result.continuationToken = encodeListToken({ createdAt: new Date(last.created_at), instanceId: last.instance_id });
   return result;
+}
+
+export function countInstances(sql: Statements, query: WorkflowCountQuery): WorkflowCounts {
+  const { where, params } = filterClause(query);
+  const text = `SELECT runtime_status, COUNT(*) AS n FROM instances ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY runtime_status`;
+  const counts: WorkflowCounts = {};
+  for (const row of sql.get(text).all(...params) as { runtime_status: RuntimeStatus; n: number }[]) counts[row.runtime_status] = row.n;
+  return counts;
 }

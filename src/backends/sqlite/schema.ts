@@ -147,15 +147,7 @@ const MIGRATIONS: readonly string[] = [V2];
 export function createOrMigrate(db: Database, path: string): void {
   const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
   if (!hasMeta) {
-    const others = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-      .all() as { name: string }[];
-    if (others.length > 0) {
-      const names = others.map((t) => t.name).join(', ');
-      throw new FailedPreconditionError(
-        `'${path}' is not a durabletask task hub: it has tables (${names}) but no ${META_TABLE} table; refusing to touch it`,
-      );
-    }
+    assertNoForeignTables(db, path);
     // A new file takes the same path as an old one: version 1, then every migration, so the
     // migrations run on every fresh database and cannot rot.
     createVersion1(db);
@@ -163,6 +155,32 @@ export function createOrMigrate(db: Database, path: string): void {
     return;
   }
   migrateFrom(db, readVersion(db, path));
+}
+
+/**
+ * For a read-only open: the database must already be a task hub at this code's schema version. Nothing is
+ * created or migrated, so an empty file stays empty and an old one stays at its version.
+ */
+export function assertCurrentSchema(db: Database, path: string): void {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(META_TABLE);
+  if (!hasMeta) {
+    assertNoForeignTables(db, path);
+    throw new FailedPreconditionError(`'${path}' is not a durabletask task hub: it is empty`);
+  }
+  const version = readVersion(db, path);
+  if (version < SQLITE_SCHEMA_VERSION) {
+    throw new FailedPreconditionError(
+      `'${path}' has durabletask schema version ${version}; this version of durabletask-ts uses ${SQLITE_SCHEMA_VERSION}, and opening it ` +
+        'read-only does not migrate it (a worker or `durabletask serve` on it migrates it)',
+    );
+  }
+}
+
+function assertNoForeignTables(db: Database, path: string): void {
+  const others = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
+  if (others.length === 0) return;
+  const names = others.map((t) => t.name).join(', ');
+  throw new FailedPreconditionError(`'${path}' is not a durabletask task hub: it has tables (${names}) but no ${META_TABLE} table; refusing to touch it`);
 }
 
 /** The first released schema, as an old file has it (migration tests build such files with it). */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteBackend } from './sqlite-backend.js';
-import { LOCK, instanceUpdate, startEvent, turn } from './test-events.js';
+import { LOCK, instanceUpdate, startEvent, turn } from '../../../test/support/sqlite-events.js';
 import { newEvent, type HistoryEvent, type TaskScheduledEvent } from '../../protocol/history.js';
 import { encodeEvent } from '../../protocol/codec.js';
 import { createVersion1 } from './schema.js';

@@ -13,8 +13,10 @@ import type {
   LockOptions,
   WorkflowLockOptions,
   WorkflowPage,
+  WorkflowCountQuery,
+  WorkflowCounts,
   WorkflowQuery,
-  WorkflowTurnResult,
+  TurnResult,
   WorkflowWorkItem,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -22,18 +24,24 @@ import type { WorkflowMetadata } from '../../protocol/metadata.js';
 import { DurableTaskError, FailedPreconditionError, InvalidArgumentError } from '../../errors.js';
 import { GroupCommitter, type TxContext } from './group-commit.js';
 import { Statements } from './statements.js';
-import { createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
+import { assertCurrentSchema, createOrMigrate, SQLITE_SCHEMA_VERSION } from './schema.js';
 import { retryBusy } from './busy.js';
 import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
-import { listInstances, readHistory, readMetadata } from './queries.js';
+import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
   path?: string;
   /** Refuse to create the file when it does not exist (the CLI inspects existing task hubs). @default false */
   mustExist?: boolean;
+  /**
+   * Open an existing task hub for reading only (the CLI's inspecting commands): the file is never created,
+   * migrated or written, and one that is not a task hub at this schema version is a FailedPreconditionError.
+   * @default false
+   */
+  readOnly?: boolean;
   /**
    * FULL fsyncs the WAL on every commit, so a committed turn survives power loss; NORMAL only survives a
    * process crash (the last commits can be lost on power loss) but is faster. Group commit makes FULL
@@ -94,13 +102,14 @@ export class SqliteBackend implements Backend {
   async init(): Promise<void> {
     if (this.open) return;
     const memory = this.path === ':memory:' || this.path === '';
-    const mustExist = (this.options.mustExist ?? false) && !memory;
+    const readOnly = (this.options.readOnly ?? false) && !memory;
+    const mustExist = ((this.options.mustExist ?? false) || readOnly) && !memory;
     if (mustExist && !existsSync(this.path)) {
       throw new DurableTaskError('NOT_FOUND', `task hub database '${this.path}' does not exist`);
     }
-    const db = new Database(this.path, { fileMustExist: mustExist, timeout: this.options.busyTimeoutMs ?? 5000 });
+    const db = new Database(this.path, { fileMustExist: mustExist, readonly: readOnly, timeout: this.options.busyTimeoutMs ?? 5000 });
     try {
-      await retryBusy(() => this.prepare(db), BUSY_GIVE_UP_MS);
+      await retryBusy(() => (readOnly ? this.check(db) : this.prepare(db)), BUSY_GIVE_UP_MS);
     } catch (error) {
       db.close();
       throw error;
@@ -110,6 +119,17 @@ export class SqliteBackend implements Backend {
       busyGiveUpMs: BUSY_GIVE_UP_MS,
     });
     this.open = { db, sql: new Statements(db), committer };
+  }
+
+  /** A read-only open only checks the schema (and reads the file's own journal mode). */
+  private check(db: Database.Database): void {
+    try {
+      db.pragma('cache_size = -65536');
+      assertCurrentSchema(db, this.path);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_NOTADB') throw new FailedPreconditionError(`'${this.path}' is not a SQLite database`);
+      throw error;
+    }
   }
 
   private prepare(db: Database.Database): void {
@@ -186,7 +206,7 @@ export class SqliteBackend implements Backend {
 
   completeWorkflowWorkItem(
     item: WorkflowWorkItem,
-    result: WorkflowTurnResult,
+    result: TurnResult,
     options: { leaseActivities?: ActivityLeaseRequest } = {},
   ): Promise<ActivityWorkItem[]> {
     return this.write((sql, tx) => completeWorkflow(sql, tx, item, result, options.leaseActivities));
@@ -229,6 +249,10 @@ export class SqliteBackend implements Backend {
 
   listWorkflows(query: WorkflowQuery): Promise<WorkflowPage> {
     return this.read((sql) => listInstances(sql, query));
+  }
+
+  countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
+    return this.read((sql) => countInstances(sql, query));
   }
 
   purgeWorkflow(instanceId: string): Promise<boolean> {

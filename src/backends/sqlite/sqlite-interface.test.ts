@@ -3,7 +3,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { SqliteBackend } from './sqlite-backend.js';
-import { LOCK, instanceUpdate, sleep, startEvent, turn } from './test-events.js';
+import { LOCK, instanceUpdate, sleep, startEvent, turn } from '../../../test/support/sqlite-events.js';
 import { newEvent, type TaskScheduledEvent } from '../../protocol/history.js';
 import type { BackendSignal } from '../backend.js';
 

@@ -2,14 +2,15 @@
 // renewing that lock. The lock token lives on the instance row and on exactly the inbox rows locked,
 // so completion deletes exactly the batch that was delivered.
 import { randomUUID } from 'node:crypto';
-import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, WorkflowTurnResult, WorkflowWorkItem } from '../backend.js';
+import type { ActivityLeaseRequest, ActivityWorkItem, WorkflowLockOptions, TurnResult, WorkflowWorkItem } from '../backend.js';
 import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import { decodeEvent, encodeEvent, encodeEvents } from '../../protocol/codec.js';
 import { LeaseLostError } from '../../errors.js';
 import type { TxContext } from './group-commit.js';
 import type { Statements } from './statements.js';
-import { deliverMessage, enqueue, refreshNextVisible } from './instance-store.js';
+import { enqueue, executeStep, readStatus, refreshNextVisible, targetStateOf } from './instance-store.js';
+import { deliveryTargets, planTurnDelivery } from '../../core/delivery.js';
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
@@ -43,11 +44,11 @@ interface InboxRow {
 // keeps a busy engine admitting only what it can run. UNION ALL with LIMIT 1 reads the second index only
 // when the first has nothing due.
 const CANDIDATE = `SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_started
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_started
     WHERE runtime_status <> 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   UNION ALL SELECT * FROM (
-    SELECT instance_id, history_length, runtime_status FROM instances INDEXED BY instances_ready_new
+    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_new
     WHERE runtime_status = 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
     ORDER BY next_visible_at LIMIT 1)
   LIMIT 1`;
@@ -55,6 +56,7 @@ const CANDIDATE = `SELECT * FROM (
 interface Candidate {
   instance_id: string;
   history_length: number;
+  execution_id: string;
   runtime_status: RuntimeStatus;
 }
 
@@ -120,7 +122,7 @@ export function enqueueLocked(
     )
     .run(lockToken, options.lockedBy, until, until, until, instanceId);
   const handle: LockHandle = { firstId: id, lastId: id, status: row.runtime_status };
-  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, retryCount: 0, handle };
+  return { instanceId, lockToken, lockedUntil: new Date(until), newEvents: [event], historyLength: row.history_length, executionId: row.execution_id, retryCount: 0, handle };
 }
 
 function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
@@ -152,6 +154,7 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
     lockedUntil: new Date(lockedUntil),
     newEvents: rows.map((r) => decodeEvent(r.event)),
     historyLength: candidate.history_length,
+    executionId: candidate.execution_id,
     // dequeue_count was already incremented for this delivery.
     retryCount: Math.max(...rows.map((r) => r.dequeue_count)) - 1,
     handle,
@@ -177,19 +180,21 @@ export function completeWorkflow(
   sql: Statements,
   tx: TxContext,
   item: WorkflowWorkItem,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   lease?: ActivityLeaseRequest,
 ): ActivityWorkItem[] {
   const id = item.instanceId;
   const handle = handleOf(item);
+  const warnings: string[] = [];
   deleteLockedRows(sql, item, handle);
-  const warnings = [...(result.warnings ?? [])];
-  for (const message of result.messages) {
-    const warning = deliverMessage(sql, tx, message);
-    if (warning) warnings.push(warning);
-  }
   // The instance UPDATE below recomputes next_visible_at, so the timers skip their own update.
   for (const timer of result.timers) enqueue(sql, tx, id, timer.event, timer.visibleAt.getTime(), { refresh: false });
+  if (result.messages.length > 0) {
+    const targets = new Map(deliveryTargets(result.messages).map((target) => [target, targetStateOf(readStatus(sql, target))]));
+    const plan = planTurnDelivery({ senderId: id, result, targets, now: new Date(tx.now) });
+    for (const step of plan.steps) executeStep(sql, tx, step);
+    warnings.push(...plan.warnings);
+  }
   const historyLength = (result.continuedAsNew ? 0 : item.historyLength) + result.newHistory.length;
   if (!updateInstance(sql, tx, id, item.lockToken, result, historyLength)) {
     throw new LeaseLostError(`workflow work item of instance '${id}'`);
@@ -232,7 +237,7 @@ function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskSche
 }
 
 /** Appends the turn's events as one row (after clearing the history on continue-as-new). */
-function appendHistory(sql: Statements, id: string, historyLength: number, result: WorkflowTurnResult): void {
+function appendHistory(sql: Statements, id: string, historyLength: number, result: TurnResult): void {
   if (result.continuedAsNew) sql.get('DELETE FROM history WHERE instance_id = ?').run(id);
   if (result.newHistory.length === 0) return;
   sql
@@ -248,7 +253,7 @@ function updateInstance(
   tx: TxContext,
   id: string,
   lockToken: string,
-  result: WorkflowTurnResult,
+  result: TurnResult,
   historyLength: number,
 ): boolean {
   const u = result.instance;
@@ -263,28 +268,25 @@ function updateInstance(
         .run(historyLength, id, lockToken).changes > 0
     );
   }
+  // The start event's columns (the input above all) are written only when a generation begins.
+  const g = u.generation;
+  const generation = g ? 'name = ?, execution_id = ?, input = ?, parent_instance_id = ?, version = ?, tags = ?,' : '';
+  const generationValues = g ? [g.name, g.executionId, g.input ?? null, g.parentInstanceId ?? null, g.version ?? null, jsonOrNull(g.tags)] : [];
   return (
     sql
       .get(
-        `UPDATE instances SET runtime_status = ?, name = ?, execution_id = ?, created_at = ?, input = ?, output = ?,
-           custom_status = ?, failure_details = ?, completed_at = ?, parent_instance_id = ?, version = ?, tags = ?,
+        `UPDATE instances SET runtime_status = ?, ${generation} output = ?, custom_status = ?, failure_details = ?, completed_at = ?,
            last_updated_at = ?, started_at = COALESCE(started_at, ?), history_length = ?, next_visible_at = ${NEXT_VISIBLE},
            lock_token = NULL, locked_by = NULL, lock_expires_at = NULL
          WHERE instance_id = ? AND lock_token = ?`,
       )
       .run(
         u.runtimeStatus,
-        u.name,
-        u.executionId,
-        u.createdAt.getTime(),
-        u.input ?? null,
+        ...generationValues,
         u.output ?? null,
         u.customStatus ?? null,
         jsonOrNull(u.failureDetails),
         msOrNull(u.completedAt),
-        u.parentInstanceId ?? null,
-        u.version ?? null,
-        jsonOrNull(u.tags),
         tx.now,
         tx.now,
         historyLength,

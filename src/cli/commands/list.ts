@@ -4,15 +4,17 @@ import type { WorkflowQuery } from '../../backends/backend.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import type { Client } from '../../runtime/client.js';
 import type { WorkflowState } from '../../runtime/workflow-state.js';
+import { usageError } from '../exit-codes.js';
 import { withClient } from '../open-backend.js';
 import { formatTable, formatTime, stateToJson } from '../format.js';
-import { collectStatuses, globalsOf, parseDate, parsePositiveInt, print, printJson } from '../parse.js';
+import { ageToInstant, collectStatuses, globalsOf, parseDate, parseDuration, parsePositiveInt, print, printJson } from '../parse.js';
 
 interface ListOptions {
   status?: RuntimeStatus[];
   name?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  olderThan?: number;
   limit: number;
   json?: boolean;
 }
@@ -33,12 +35,17 @@ export function registerList(program: Command): void {
     .option('-n, --name <name>', 'only instances of this workflow name')
     .option('--created-from <iso>', 'only instances created at or after this time', parseDate)
     .option('--created-to <iso>', 'only instances created at or before this time', parseDate)
+    .option('--older-than <age>', 'only instances created at least this long ago (e.g. 7d, 12h, 30m)', parseDuration)
     .option('-l, --limit <n>', 'at most this many instances', parsePositiveInt, 100)
     .option('--json', 'print a JSON array instead of a table')
     .addHelpText('after', EXAMPLES)
     .action(async (options: ListOptions, command: Command) => {
+      if (options.createdTo !== undefined && options.olderThan !== undefined) throw usageError('give --created-to or --older-than, not both');
+      if (options.olderThan !== undefined) options.createdTo = ageToInstant(options.olderThan);
       const query: WorkflowQuery = { statuses: options.status, name: options.name, createdFrom: options.createdFrom, createdTo: options.createdTo };
-      const { instances, more } = await withClient(globalsOf(command), (client) => collect(client, query, options.limit, options.json ?? false));
+      const { instances, more } = await withClient(globalsOf(command), (client) => collect(client, query, options.limit, options.json ?? false), {
+        readOnly: true,
+      });
       if (options.json) return printJson(instances.map(stateToJson));
       if (instances.length === 0) return print('no workflow instances match');
       print(formatTable(['INSTANCE ID', 'NAME', 'STATUS', 'CREATED', 'UPDATED'], instances.map((s) => [s.instanceId, s.name, s.runtimeStatus, formatTime(s.createdAt), formatTime(s.lastUpdatedAt)])));

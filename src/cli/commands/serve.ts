@@ -2,16 +2,19 @@
 // can run workflows against it. Prints one "listening on <address>" line when ready; SIGINT/SIGTERM
 // close the server and the database and exit 0.
 import type { Command } from 'commander';
+import type { Backend } from '../../backends/backend.js';
 import type { Logger } from '../../runtime/logger.js';
 import { CliError, EXIT_OTHER } from '../exit-codes.js';
-import { openBackend } from '../open-backend.js';
-import { globalsOf, parsePositiveInt, print } from '../parse.js';
+import { existsSync, rmSync } from 'node:fs';
+import { isPostgresUrl, openBackend } from '../open-backend.js';
+import { globalsOf, parsePort, parsePositiveInt, print, untilSignal } from '../parse.js';
 
 const EXAMPLES = `
 Examples:
   $ durabletask serve
   $ durabletask serve --port 50001 --host 0.0.0.0
   $ durabletask serve --db ./orders.sqlite
+  $ durabletask serve --dashboard-port 8233
   $ durabletask serve --db postgres://postgres@localhost/app --schema orders
   $ durabletask serve --lease-ms 10000 --work-item-timeout-ms 60000
 
@@ -26,9 +29,13 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--lease-ms <ms>', 'lease on a work item; after a crash, its work waits at most this long', parsePositiveInt, 60_000)
     .option('--work-item-timeout-ms <ms>', 'an SDK worker that has not answered a work item in this time loses it (re-dispatched)', parsePositiveInt, 300_000)
+    .option('--dashboard-port <port>', 'also serve the web dashboard on this port (same host)', parsePort)
     .addHelpText('after', EXAMPLES)
-    .action(async (options: { port: number; host: string; leaseMs: number; workItemTimeoutMs: number }, command: Command) => {
-      const backend = await openBackend(globalsOf(command), { create: true });
+    .action(async (options: { port: number; host: string; dashboardPort?: number; leaseMs: number; workItemTimeoutMs: number }, command: Command) => {
+      const globals = globalsOf(command);
+      // A serve that cannot start must leave no new task hub file behind.
+      const newFile = !isPostgresUrl(globals.db) && !existsSync(globals.db);
+      const backend = await openBackend(globals, { create: true });
       let sidecar: Sidecar;
       try {
         // Loaded here so the other commands neither pay for nor depend on the gRPC stack (or pino).
@@ -40,17 +47,33 @@ export function registerServe(program: Command): void {
         sidecar = await startSidecar({ backend, host, port, logger, leaseMs, workItemTimeoutMs });
       } catch (error) {
         await backend.close();
+        if (newFile) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });
         // e.g. the port is taken: an expected failure, reported in one line
         const message = error instanceof Error ? error.message : String(error);
         throw new CliError(EXIT_OTHER, `cannot serve on ${options.host}:${options.port}: ${message}`, { cause: error });
       }
       print(`listening on ${sidecar.address}`);
+      const dashboard = options.dashboardPort === undefined ? undefined : await serveDashboard(backend, sidecar, options.host, options.dashboardPort);
+      if (dashboard) print(`dashboard on ${dashboard.url}`);
       await untilSignal();
+      await dashboard?.close();
       await sidecar.close();
       await backend.close();
       // Stray handles (a pg pool's idle timer, logger buffers) must not keep a stopped server alive.
       process.exit(0);
     });
+}
+
+async function serveDashboard(backend: Backend, sidecar: Sidecar, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  try {
+    const { startDashboard } = await import('../../dashboard/dashboard-server.js');
+    return await startDashboard({ backend, host, port });
+  } catch (error) {
+    await sidecar.close();
+    await backend.close();
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(EXIT_OTHER, `cannot serve the dashboard on ${host}:${port}: ${message}`, { cause: error });
+  }
 }
 
 interface Sidecar {
@@ -66,23 +89,4 @@ async function routeGrpcLogs(logger: Logger): Promise<void> {
   if (process.env['GRPC_VERBOSITY']) return;
   const grpc = await import('@grpc/grpc-js');
   grpc.setLogger({ error: (...args: unknown[]) => logger.debug({ source: 'grpc-js' }, args.map(String).join(' ')) });
-}
-
-function parsePort(value: string): number {
-  return value === '0' ? 0 : parsePositiveInt(value);
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

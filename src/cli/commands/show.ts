@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from '../../errors.js';
 import { withClient } from '../open-backend.js';
 import { formatState, formatTimeline, stateToJson } from '../format.js';
 import { globalsOf, print, printJson } from '../parse.js';
+import { historyToJson } from '../../protocol/history-json.js';
 
 const EXAMPLES = `
 Examples:
@@ -28,8 +29,9 @@ export function registerShow(program: Command): void {
         const state = await client.getWorkflowState(id);
         if (!state) throw new WorkflowNotFoundError(id);
         return { state, history: options.history ? await client.getWorkflowHistory(id) : undefined };
-      });
-      if (options.json) return printJson(history ? { state: stateToJson(state), history } : { state: stateToJson(state) });
+      }, { readOnly: true });
+      // The same history JSON as a line of `durabletask export`.
+      if (options.json) return printJson(history ? { state: stateToJson(state), history: historyToJson(history) } : { state: stateToJson(state) });
       print(formatState(state));
       if (history) print(['', `History (${history.length} events):`, ...formatTimeline(history)]);
     });

@@ -5,7 +5,8 @@ import type { WorkflowAction } from '../../protocol/actions.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { addEvent, newRuntimeState, runtimeStatus, type RuntimeState } from '../runtime-state.js';
 import { applyActions } from './apply.js';
-import { emptyTurnOutput, type Turn } from './turn-output.js';
+import type { Turn } from './turn-output.js';
+import { emptyTurnResult } from '../turn-result.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 
@@ -27,15 +28,15 @@ function startedState(instanceId = 'caller', parent?: { id: string; taskSchedule
 
 function turnFor(state: RuntimeState): Turn {
   let n = 0;
-  return { state, out: emptyTurnOutput(), ctx: { now, newId: () => `id-${n++}` } };
+  return { state, out: emptyTurnResult(), ctx: { now, newId: () => `id-${n++}` } };
 }
 
 describe('applier', () => {
   it('scheduleTask records TaskScheduled with the action id and queues the task', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [{ id: 0, type: 'scheduleTask', name: 'charge', input: '"x"', taskExecutionId: 't-1' }]);
-    assert.equal(turn.out.history.length, 1);
-    const scheduled = turn.out.history[0]!;
+    assert.equal(turn.out.newHistory.length, 1);
+    const scheduled = turn.out.newHistory[0]!;
     assert.equal(scheduled.type, 'taskScheduled');
     assert.equal(scheduled.eventId, 0);
     assert.deepEqual(turn.out.activityTasks, [scheduled]);
@@ -46,7 +47,7 @@ describe('applier', () => {
     const fireAt = new Date(now.getTime() + 5000);
     applyActions(turn, [{ id: 3, type: 'createTimer', fireAt, origin: { kind: 'createTimer' } }]);
     assert.deepEqual(
-      turn.out.history.map((e) => [e.type, e.eventId]),
+      turn.out.newHistory.map((e) => [e.type, e.eventId]),
       [['timerCreated', 3]],
     );
     assert.equal(turn.out.timers.length, 1);
@@ -58,7 +59,7 @@ describe('applier', () => {
   it('createChildWorkflow defaults the child ID and names the parent in the child start', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [{ id: 2, type: 'createChildWorkflow', instanceId: '', name: 'child', input: '1' }]);
-    const created = turn.out.history[0]!;
+    const created = turn.out.newHistory[0]!;
     assert.equal(created.type, 'childWorkflowInstanceCreated');
     assert.equal(created.type === 'childWorkflowInstanceCreated' && created.instanceId, 'caller:0002');
     const msg = turn.out.messages[0]!;
@@ -71,6 +72,32 @@ describe('applier', () => {
     assert.ok(turn.state.children.has('caller:0002'));
   });
 
+  it('createChildWorkflow on the caller\'s own ID is refused: a workflow is never its own child', () => {
+    const turn = turnFor(startedState());
+    assert.throws(
+      () => applyActions(turn, [{ id: 0, type: 'createChildWorkflow', instanceId: 'caller', name: 'child' }]),
+      (error: unknown) => error instanceof InvalidArgumentError && error.field === 'instanceId' && /own child/.test(error.message),
+    );
+    assert.equal(turn.out.newHistory.length, 0);
+    assert.equal(turn.out.messages.length, 0);
+  });
+
+  it('a generation started by continue-as-new counts itself, keeps the creation time, and adds its number to default child IDs', () => {
+    const turn = turnFor(startedState());
+    applyActions(turn, [{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '1' }]);
+    const second = turn.out.newHistory[1]!;
+    assert.ok(second.type === 'executionStarted');
+    assert.deepEqual(second.continuation, { generation: 1, createdAt: now });
+    turn.out = emptyTurnResult();
+    applyActions(turn, [{ id: 0, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '2' }]);
+    const third = turn.out.newHistory[1]!;
+    assert.ok(third.type === 'executionStarted');
+    assert.deepEqual(third.continuation, { generation: 2, createdAt: now }, 'the first creation time, not the second start');
+    turn.out = emptyTurnResult();
+    applyActions(turn, [{ id: 2, type: 'createChildWorkflow', instanceId: '', name: 'child' }]);
+    assert.equal(turn.out.messages[0]!.targetInstanceId, 'caller:g2:0002');
+  });
+
   it('createDetachedWorkflow records one event with the action id and starts an unlinked instance', () => {
     const turn = turnFor(startedState());
     const startAt = new Date(now.getTime() + 60_000);
@@ -78,7 +105,7 @@ describe('applier', () => {
       { id: 7, type: 'createDetachedWorkflow', instanceId: 'spawned', name: 'audit', input: '"p"', tags: { k: 'v' }, scheduledStartTimestamp: startAt, executionId: 'exec-fixed' },
     ]);
     assert.deepEqual(
-      turn.out.history.map((e) => [e.type, e.eventId]),
+      turn.out.newHistory.map((e) => [e.type, e.eventId]),
       [['detachedWorkflowInstanceCreated', 7]],
     );
     assert.equal(turn.out.messages.length, 1);
@@ -113,7 +140,7 @@ describe('applier', () => {
       [9, 2, 5].map((id): WorkflowAction => ({ id, type: 'createDetachedWorkflow', instanceId: `d${id}`, name: 'w' })),
     );
     assert.deepEqual(
-      turn.out.history.map((e) => [e.eventId, e.type === 'detachedWorkflowInstanceCreated' && e.instanceId]),
+      turn.out.newHistory.map((e) => [e.eventId, e.type === 'detachedWorkflowInstanceCreated' && e.instanceId]),
       [
         [2, 'd2'],
         [5, 'd5'],
@@ -132,15 +159,15 @@ describe('applier', () => {
       () => applyActions(turn, [{ id: 0, type: 'createDetachedWorkflow', instanceId: '', name: 'w' }]),
       (e: unknown) => e instanceof InvalidArgumentError && /instance ID/.test(e.message),
     );
-    assert.equal(turn.out.history.length, 0);
+    assert.equal(turn.out.newHistory.length, 0);
     assert.equal(turn.out.messages.length, 0);
   });
 
   it('sendEvent records EventSent and delivers EventRaised to the target', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [{ id: 1, type: 'sendEvent', instance: { instanceId: 'other' }, name: 'go', data: '42' }]);
-    assert.equal(turn.out.history[0]!.type, 'eventSent');
-    assert.equal(turn.out.history[0]!.eventId, 1);
+    assert.equal(turn.out.newHistory[0]!.type, 'eventSent');
+    assert.equal(turn.out.newHistory[0]!.eventId, 1);
     const msg = turn.out.messages[0]!;
     assert.equal(msg.targetInstanceId, 'other');
     assert.equal(msg.event.type, 'eventRaised');
@@ -150,7 +177,7 @@ describe('applier', () => {
   it('terminateWorkflow only sends ExecutionTerminated to the target', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [{ id: 1, type: 'terminateWorkflow', instanceId: 'x', reason: '"stop"', recurse: true }]);
-    assert.equal(turn.out.history.length, 0);
+    assert.equal(turn.out.newHistory.length, 0);
     assert.equal(turn.out.messages[0]!.event.type, 'executionTerminated');
   });
 
@@ -160,7 +187,7 @@ describe('applier', () => {
       { id: 1, type: 'completeWorkflow', workflowStatus: 'COMPLETED', result: '"ok"' },
       { id: 2, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: 'E', errorMessage: 'm' } },
     ]);
-    assert.equal(turn.out.history.filter((e) => e.type === 'executionCompleted').length, 1);
+    assert.equal(turn.out.newHistory.filter((e) => e.type === 'executionCompleted').length, 1);
     assert.equal(runtimeStatus(turn.state), 'COMPLETED');
     assert.equal(turn.out.messages.length, 1);
     const { targetInstanceId, event } = turn.out.messages[0]!;
@@ -171,7 +198,7 @@ describe('applier', () => {
   it('a terminated child gives its parent failure details, but records none itself (the reason is the output)', () => {
     const turn = turnFor(startedState('kid', { id: 'mom', taskScheduledId: 0 }));
     applyActions(turn, [{ id: -1, type: 'completeWorkflow', workflowStatus: 'TERMINATED', result: '"bye"' }]);
-    const completed = turn.out.history.find((e) => e.type === 'executionCompleted');
+    const completed = turn.out.newHistory.find((e) => e.type === 'executionCompleted');
     assert.ok(completed?.type === 'executionCompleted');
     assert.equal(completed.result, '"bye"');
     assert.equal(completed.failureDetails, undefined);
@@ -190,10 +217,10 @@ describe('applier', () => {
     ]);
     assert.equal(turn.out.continuedAsNew, true);
     assert.deepEqual(
-      turn.out.history.map((e) => e.type),
+      turn.out.newHistory.map((e) => e.type),
       ['workflowStarted', 'executionStarted', 'eventRaised'],
     );
-    const start = turn.out.history[1]!;
+    const start = turn.out.newHistory[1]!;
     assert.ok(start.type === 'executionStarted' && start.input === '{"n":2}' && start.workflowInstance.executionId !== 'exec-1');
     assert.deepEqual(start.type === 'executionStarted' && start.tags, { team: 'a' });
     assert.equal(turn.out.activityTasks.length, 0);
@@ -207,7 +234,7 @@ describe('applier', () => {
   it('workflowVersionNotAvailable stalls the instance', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [{ id: 0, type: 'workflowVersionNotAvailable' }]);
-    assert.equal(turn.out.history[0]!.type, 'executionStalled');
+    assert.equal(turn.out.newHistory[0]!.type, 'executionStalled');
     assert.equal(runtimeStatus(turn.state), 'STALLED');
   });
 });

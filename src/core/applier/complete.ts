@@ -59,6 +59,7 @@ function continueAsNew(turn: Turn, action: CompleteWorkflowAction): void {
       parentInstance: old.parentInstance,
       workflowInstance: { instanceId: old.workflowInstance.instanceId, executionId: ctx.newId() },
       parentTraceContext: old.parentTraceContext,
+      continuation: { generation: (old.continuation?.generation ?? 0) + 1, createdAt: old.continuation?.createdAt ?? old.timestamp },
     }),
     ...(action.carryoverEvents ?? []),
   ];
@@ -69,6 +70,6 @@ function continueAsNew(turn: Turn, action: CompleteWorkflowAction): void {
   turn.out.activityTasks = [];
   turn.out.timers = [];
   turn.out.messages = turn.out.messages.filter((m) => m.event.type !== 'executionStarted' || !m.event.parentInstance);
-  turn.out.history = history;
+  turn.out.newHistory = history;
   turn.out.continuedAsNew = true;
 }

@@ -1,18 +1,9 @@
-// What applying one turn's actions produces: the new history events and the outbound work.
-import type { HistoryEvent, TaskScheduledEvent } from '../../protocol/history.js';
+// The applier's working state for one turn: the instance's runtime state, the turn result being built
+// (new history events and outbound work), and what the applier needs from outside.
+import type { HistoryEvent } from '../../protocol/history.js';
 import type { TraceContext } from '../../protocol/common.js';
-import type { OutboundMessage, TimerMessage } from '../../backends/backend.js';
+import type { TurnResult } from '../turn-result.js';
 import { addEvent, type RuntimeState } from '../runtime-state.js';
-
-export interface TurnOutput {
-  /** History events of this turn, in order (they replace history when continuedAsNew). */
-  history: HistoryEvent[];
-  activityTasks: TaskScheduledEvent[];
-  timers: TimerMessage[];
-  messages: OutboundMessage[];
-  warnings: string[];
-  continuedAsNew: boolean;
-}
 
 /** Everything the applier needs from outside: time, fresh IDs, the current trace context. */
 export interface ApplyContext {
@@ -24,15 +15,12 @@ export interface ApplyContext {
 
 export interface Turn {
   state: RuntimeState;
-  out: TurnOutput;
+  /** The result being built: newHistory holds this generation's events (they replace history when continuedAsNew). */
+  out: TurnResult;
   ctx: ApplyContext;
-}
-
-export function emptyTurnOutput(): TurnOutput {
-  return { history: [], activityTasks: [], timers: [], messages: [], warnings: [], continuedAsNew: false };
 }
 
 /** Appends an event to the turn's history through the state, so duplicates are refused here too. */
 export function record(turn: Turn, event: HistoryEvent): void {
-  if (addEvent(turn.state, event)) turn.out.history.push(event);
+  if (addEvent(turn.state, event)) turn.out.newHistory.push(event);
 }

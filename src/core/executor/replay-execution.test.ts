@@ -69,6 +69,29 @@ describe('replay executor', () => {
     assert.match(message, /callActivity\('renamed'\)/);
   });
 
+  it('code changed to finish earlier than its history is a NonDeterminismError naming the sequence number', async () => {
+    // The history was made by code that called 'a' and then 'b'; the code now returns after 'a'.
+    const wf = async (ctx: WorkflowContext) => ctx.callActivity<number, number>('a', 1);
+    const past = [...started(), scheduled(0, 'a'), ws(1), completed(0, 10), scheduled(1, 'b')];
+    const { actions } = await execution(wf).executeTurn(past, [ws(2), completed(1, 5)]);
+    assert.equal(actions.length, 1, 'only the failure is reported: no ExecutionCompleted over the unmatched TaskScheduled');
+    const done = actions[0]!;
+    assert.ok(done.type === 'completeWorkflow' && done.workflowStatus === 'FAILED', JSON.stringify(done));
+    assert.equal(done.failureDetails?.errorType, 'NonDeterminismError');
+    assert.match(done.failureDetails?.errorMessage ?? '', /at sequence number 1 the history recorded callActivity\('b'\)/);
+    assert.match(done.failureDetails?.errorMessage ?? '', /finished \(complete\(COMPLETED\)\) before calling it/);
+  });
+
+  it('code that finishes where its history did, with fire-and-forget calls matched, still completes', async () => {
+    const wf = async (ctx: WorkflowContext) => {
+      void ctx.callActivity('log');
+      return ctx.callActivity<number, number>('a', 1);
+    };
+    const past = [...started(), scheduled(0, 'log'), scheduled(1, 'a'), ws(1)];
+    const { actions } = await execution(wf).executeTurn(past, [completed(1, 7), completed(0, 'x')]);
+    assert.deepEqual(actions, [{ id: 2, type: 'completeWorkflow', workflowStatus: 'COMPLETED', result: '7' }]);
+  });
+
   it('currentUtcDateTime follows the WorkflowStarted of the turn being replayed', async () => {
     const seen: number[] = [];
     const wf = async (ctx: WorkflowContext) => {

@@ -40,6 +40,8 @@ const nextMacrotask = (): Promise<void> => new Promise((resolve) => setImmediate
 export class ReplayExecution {
   readonly instanceId: string;
   executionId = '';
+  /** 0 for the original start, then one more per continue-as-new (default IDs differ per generation). */
+  generation = 0;
   name = '';
   currentUtcDateTime = new Date(0);
   isReplaying = true;
@@ -62,6 +64,8 @@ export class ReplayExecution {
   private inTurn = false;
   /** Replay diverged from history: only the failure is reported, no other action. */
   private diverged = false;
+  /** The first divergence from history, with both sides (replay checks read it). */
+  divergence: NonDeterminismError | undefined;
 
   constructor(options: ExecutionOptions) {
     this.options = options;
@@ -78,7 +82,11 @@ export class ReplayExecution {
     try {
       for (const [list, replaying] of [[past, true], [events, false]] as const) {
         for (const event of list) {
-          if (this.completion) break;
+          if (this.completion) {
+            // Past actions the finished code never called mean it was changed to finish earlier.
+            if (replaying && this.finishedByCode()) this.matchRecorded(event);
+            continue;
+          }
           this.isReplaying = replaying;
           await this.process(event);
         }
@@ -187,26 +195,19 @@ export class ReplayExecution {
       for (const e of held) if (!this.completion) await this.process(e);
       return;
     }
+    if (event.type === 'executionSuspended') {
+      // Idempotent: a second suspend keeps the events held so far (one resume releases them all).
+      this.suspendedEvents ??= [];
+      return;
+    }
     if (this.suspendedEvents) {
       this.suspendedEvents.push(event);
       return;
     }
+    if (this.matchRecorded(event)) return;
     switch (event.type) {
       case 'executionStarted':
         return this.start(event);
-      case 'executionSuspended':
-        this.suspendedEvents = [];
-        return;
-      case 'taskScheduled':
-        return this.match(event, 'scheduleTask', event.name);
-      case 'childWorkflowInstanceCreated':
-        return this.match(event, 'createChildWorkflow', event.name);
-      case 'timerCreated':
-        return this.match(event, 'createTimer');
-      case 'eventSent':
-        return this.match(event, 'sendEvent', event.name);
-      case 'detachedWorkflowInstanceCreated':
-        return this.matchDetached(event.eventId, event.instanceId);
       case 'taskCompleted':
       case 'taskFailed':
         return this.settle('activity', event.taskScheduledId, event);
@@ -226,12 +227,41 @@ export class ReplayExecution {
     if (this.started) return;
     this.started = true;
     this.executionId = event.workflowInstance.executionId ?? '';
+    this.generation = event.continuation?.generation ?? 0;
     this.name = event.name;
     this.options.run(this, event).then(
       (output) => this.onFunctionDone(output),
       (error) => this.onFunctionFailed(error),
     );
     await nextMacrotask();
+  }
+
+  /** Matches an event that records an action (scheduled, created, sent) to the call; false for other events. */
+  private matchRecorded(event: HistoryEvent): boolean {
+    switch (event.type) {
+      case 'taskScheduled':
+        this.match(event, 'scheduleTask', event.name);
+        return true;
+      case 'childWorkflowInstanceCreated':
+        this.match(event, 'createChildWorkflow', event.name);
+        return true;
+      case 'timerCreated':
+        this.match(event, 'createTimer');
+        return true;
+      case 'eventSent':
+        this.match(event, 'sendEvent', event.name);
+        return true;
+      case 'detachedWorkflowInstanceCreated':
+        this.matchDetached(event.eventId, event.instanceId);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The code returned or threw (not a termination, not a divergence already reported). */
+  private finishedByCode(): boolean {
+    return this.completion !== undefined && !this.diverged && this.completion.workflowStatus !== 'TERMINATED';
   }
 
   private match(event: HistoryEvent, type: WorkflowActionType, name?: string): void {
@@ -241,14 +271,20 @@ export class ReplayExecution {
       this.suppressed.delete(event.eventId);
       return;
     }
+    const actual = action
+      ? `called ${describeAction(action)}`
+      : this.completion
+        ? `finished (${describeAction(this.completion)}) before calling it`
+        : 'has no action with this sequence number';
+    this.diverge(new NonDeterminismError(event.eventId, describeHistoryEvent(event), actual));
+  }
+
+  /** Replay left the history: the failure replaces any completion the code reached. */
+  private diverge(error: NonDeterminismError): void {
     this.diverged = true;
-    this.fail(
-      new NonDeterminismError(
-        event.eventId,
-        describeHistoryEvent(event),
-        action ? `called ${describeAction(action)}` : 'has no action with this sequence number',
-      ),
-    );
+    this.divergence ??= error;
+    this.completion = undefined;
+    this.fail(error);
   }
 
   private matchDetached(id: number, instanceId: string): void {
@@ -263,9 +299,10 @@ export class ReplayExecution {
         ? `scheduled instance ID '${action.instanceId}'`
         : action
           ? `called ${describeAction(action)} with this sequence number`
-          : "doesn't have this action with this sequence number";
-    this.diverged = true;
-    this.fail(new NonDeterminismError(id, `scheduleNewWorkflow(instance '${instanceId}')`, actual, `${prefix} ${actual}`));
+          : this.completion
+            ? `finished (${describeAction(this.completion)}) before calling it`
+            : "doesn't have this action with this sequence number";
+    this.diverge(new NonDeterminismError(id, `scheduleNewWorkflow(instance '${instanceId}')`, actual, `${prefix} ${actual}`));
   }
 
   private async settle(kind: TaskKind, id: number, event: HistoryEvent): Promise<void> {
@@ -353,8 +390,10 @@ export class ReplayExecution {
   /** Blocked with nothing durable to wait for: the code awaits something replay cannot reproduce. */
   private detectNonDurableWait(): void {
     if (!this.started || this.completion || this.suspendedEvents) return;
+    // Only tasks with a result to come count: a fire-and-forget call (detached start, sent event) is an action
+    // still pending for this turn, but nothing of it ever flows back to wake the code.
     const waiting = [...this.waiters.values()].some((q) => q.length > 0);
-    if (this.open.size === 0 && !waiting && this.pending.size === 0) {
+    if (this.open.size === 0 && !waiting) {
       this.fail(
         new DurableTaskError(
           'NON_DETERMINISM',

@@ -153,6 +153,7 @@ export function activityCases(makeBackend: MakeBackend): void {
       if (leased) {
         // A backend may decline; one that leases hands over exactly the visible inbox under a live lease.
         assert.equal(leased.instanceId, 'wf-1');
+        assert.equal(leased.executionId, 'exec-wf-1', 'a leased work item names its execution like a locked one');
         assert.deepEqual(types(leased.newEvents), ['taskCompleted']);
         assert.equal(await lockWorkflow(backend), undefined, 'the workflow is held by the returned lease');
         assert.equal(await backend.completeActivityWorkItem(second!, completion(1), options), undefined, 'a held workflow is not leased again');

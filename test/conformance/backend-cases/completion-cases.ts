@@ -7,6 +7,7 @@ import {
   LEASE_MS,
   SHORT_LEASE_MS,
   WORKER,
+  generationOf,
   instanceUpdate,
   lockExpecting,
   lockWorkflow,
@@ -39,7 +40,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       const timer = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
       const results = {
         a: turn({ newHistory: [...items.get('a')!.newEvents, taskScheduled(0), taskScheduled(1)], instance: instanceUpdate(starts[0]!), activityTasks: [taskScheduled(0), taskScheduled(1)] }),
-        b: turn({ newHistory: items.get('b')!.newEvents, instance: instanceUpdate(starts[1]!, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }), messages: [{ targetInstanceId: 'target', event: raised('from-b') }], warnings: ['b says'] }),
+        b: turn({ newHistory: items.get('b')!.newEvents, instance: instanceUpdate(starts[1]!, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }), messages: [{ targetInstanceId: 'target', event: raised('from-b') }] }),
         c: turn({ newHistory: items.get('c')!.newEvents, timers: [{ event: timer, visibleAt: fireAt }] }),
         d: turn({ newHistory: [...items.get('d')!.newEvents, taskScheduled(9)], instance: instanceUpdate(starts[3]!), activityTasks: [taskScheduled(9)] }),
       };
@@ -59,7 +60,6 @@ export function completionCases(makeBackend: MakeBackend): void {
       const bState = await backend.getWorkflowMetadata('b');
       assert.equal(bState?.runtimeStatus, 'COMPLETED');
       assert.equal(bState?.output, '"done"');
-      assert.deepEqual(bState?.warnings, ['b says']);
       assert.deepEqual(types(await backend.getWorkflowHistory('c')), ['executionStarted']);
       assert.equal((await backend.getWorkflowMetadata('c'))?.runtimeStatus, 'PENDING', 'a turn without an instance update keeps the row');
       assert.deepEqual(await backend.getWorkflowHistory('d'), [], 'the lost lease wrote nothing');
@@ -101,12 +101,33 @@ export function completionCases(makeBackend: MakeBackend): void {
       const restart = startEvent('wf-1', { input: '"round 2"', workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
       await backend.completeWorkflowWorkItem(
         item,
-        turn({ newHistory: [restart], continuedAsNew: true, instance: instanceUpdate(start, { executionId: 'exec-2', input: '"round 2"' }) }),
+        turn({ newHistory: [restart], continuedAsNew: true, instance: instanceUpdate(start, { generation: generationOf(restart) }) }),
       );
       assert.deepEqual(await backend.getWorkflowHistory('wf-1'), [restart]);
       const meta = await backend.getWorkflowMetadata('wf-1');
       assert.equal(meta?.executionId, 'exec-2');
       assert.equal(meta?.input, '"round 2"');
+      assert.equal(meta?.createdAt.getTime(), start.timestamp.getTime(), 'createdAt is the row\'s own');
+    }));
+
+  it('a turn that begins no generation keeps the start event\'s fields of the row: input, name, execution, tags, version', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('wf-1', { input: '"big input"', tags: { a: 'b' }, version: '2' });
+      await backend.createWorkflowInstance(start);
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: { runtimeStatus: 'RUNNING', customStatus: '"s"' } }));
+      await backend.addWorkflowEvent('wf-1', raised('done'));
+      const second = await lockExpecting(backend, 'wf-1');
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, instance: { runtimeStatus: 'COMPLETED', output: '"out"', completedAt: new Date() } }));
+      const meta = await backend.getWorkflowMetadata('wf-1');
+      assert.equal(meta?.runtimeStatus, 'COMPLETED');
+      assert.equal(meta?.input, '"big input"');
+      assert.equal(meta?.name, 'OrderWorkflow');
+      assert.equal(meta?.executionId, 'exec-wf-1');
+      assert.deepEqual(meta?.tags, { a: 'b' });
+      assert.equal(meta?.version, '2');
+      assert.equal(meta?.output, '"out"');
+      assert.equal(meta?.customStatus, undefined);
     }));
 
   it('completeWorkflowWorkItem updates the instance row; startedAt is set once', () =>
@@ -116,7 +137,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       const created = await backend.getWorkflowMetadata('wf-1');
       const first = await lockExpecting(backend, 'wf-1');
       await sleep(5);
-      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start, { customStatus: '"step 1"', tags: { a: 'b' }, version: '1' }) }));
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start, { customStatus: '"step 1"' }) }));
       const running = await backend.getWorkflowMetadata('wf-1');
       assert.equal(running?.runtimeStatus, 'RUNNING');
       assert.equal(running?.customStatus, '"step 1"');
@@ -134,7 +155,7 @@ export function completionCases(makeBackend: MakeBackend): void {
         second,
         turn({
           newHistory: second.newEvents,
-          instance: instanceUpdate(start, { runtimeStatus: 'FAILED', failureDetails: failure, completedAt, output: '"partial"', executionId: 'exec-9' }),
+          instance: instanceUpdate(start, { runtimeStatus: 'FAILED', failureDetails: failure, completedAt, output: '"partial"' }),
         }),
       );
       const failed = await backend.getWorkflowMetadata('wf-1');
@@ -143,7 +164,7 @@ export function completionCases(makeBackend: MakeBackend): void {
       assert.equal(failed?.completedAt?.getTime(), completedAt.getTime());
       assert.equal(failed?.output, '"partial"');
       assert.equal(failed?.customStatus, undefined);
-      assert.equal(failed?.executionId, 'exec-9');
+      assert.equal(failed?.executionId, 'exec-wf-1');
       assert.equal(failed?.startedAt?.getTime(), running.startedAt.getTime());
       assert.ok(failed.lastUpdatedAt.getTime() > running.lastUpdatedAt.getTime());
     }));
@@ -182,15 +203,19 @@ export function completionCases(makeBackend: MakeBackend): void {
       assert.deepEqual(types(next.newEvents), ['eventRaised']);
     }));
 
-  it('completeWorkflowWorkItem records warnings on the instance', () =>
+  it('completeWorkflowWorkItem records the warnings of its refused starts on the instance, turn after turn', () =>
     withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'busy');
       const start = startEvent('wf-1');
       await backend.createWorkflowInstance(start);
+      const refused = (name: string) => ({ targetInstanceId: 'busy', event: startEvent('busy', { name }) });
       const first = await lockExpecting(backend, 'wf-1');
-      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start), warnings: ['one'] }));
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: first.newEvents, instance: instanceUpdate(start), messages: [refused('One')] }));
       await backend.addWorkflowEvent('wf-1', raised('a'));
       const second = await lockExpecting(backend, 'wf-1');
-      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, warnings: ['two', 'three'] }));
-      assert.deepEqual((await backend.getWorkflowMetadata('wf-1'))?.warnings, ['one', 'two', 'three']);
+      await backend.completeWorkflowWorkItem(second, turn({ newHistory: second.newEvents, messages: [refused('Two'), refused('Three')] }));
+      const warnings = (await backend.getWorkflowMetadata('wf-1'))?.warnings ?? [];
+      assert.deepEqual(warnings.map((w) => /scheduleNewWorkflow\('(\w+)'\)/.exec(w)?.[1]), ['One', 'Two', 'Three']);
+      assert.ok(warnings.every((w) => w.includes('RUNNING')));
     }));
 }

@@ -178,4 +178,106 @@ export function deliveryCases(makeBackend: MakeBackend): void {
       await backend.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate(target, { runtimeStatus: 'TERMINATED' }) }));
       assert.equal((await backend.getWorkflowMetadata('target'))?.runtimeStatus, 'TERMINATED');
     }));
+
+  it('a detached start of the sender itself in the turn that completes it is refused, the warning naming COMPLETED', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('self');
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'self');
+      const done = newEvent('executionCompleted', new Date(), { workflowStatus: 'COMPLETED', result: '"done"' });
+      const spawned = newEvent('detachedWorkflowInstanceCreated', new Date(), { eventId: 0, instanceId: 'self' });
+      const again = startEvent('self', { name: 'Again', workflowInstance: { instanceId: 'self', executionId: 'exec-again' } });
+      await backend.completeWorkflowWorkItem(
+        item,
+        turn({
+          newHistory: [...item.newEvents, spawned, done],
+          instance: instanceUpdate(start, { runtimeStatus: 'COMPLETED', output: '"done"', completedAt: new Date() }),
+          messages: [{ targetInstanceId: 'self', event: again }],
+        }),
+      );
+      const meta = await backend.getWorkflowMetadata('self');
+      assert.equal(meta?.runtimeStatus, 'COMPLETED');
+      assert.equal(meta?.name, 'OrderWorkflow');
+      assert.equal(meta?.executionId, 'exec-self');
+      assert.equal(meta?.output, '"done"');
+      assert.equal(meta?.warnings?.length, 1);
+      assert.match(meta!.warnings![0]!, /'self'.*COMPLETED/);
+      assert.doesNotMatch(meta!.warnings![0]!, /PENDING/);
+      assert.deepEqual(types(await backend.getWorkflowHistory('self')), ['executionStarted', 'detachedWorkflowInstanceCreated', 'executionCompleted']);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a detached start of the sender itself in its first turn is refused, the warning naming the status after the turn', () =>
+    withBackend(makeBackend, async (backend) => {
+      const start = startEvent('self');
+      await backend.createWorkflowInstance(start);
+      const item = await lockExpecting(backend, 'self');
+      await backend.completeWorkflowWorkItem(
+        item,
+        turn({ newHistory: item.newEvents, instance: instanceUpdate(start), messages: [{ targetInstanceId: 'self', event: startEvent('self', { name: 'Again' }) }] }),
+      );
+      const meta = await backend.getWorkflowMetadata('self');
+      assert.equal(meta?.name, 'OrderWorkflow');
+      assert.equal(meta?.runtimeStatus, 'RUNNING');
+      assert.match(meta?.warnings?.[0] ?? '', /RUNNING/);
+      assert.doesNotMatch(meta?.warnings?.[0] ?? '', /PENDING/);
+      assert.equal(await lockWorkflow(backend), undefined);
+    }));
+
+  it('a child start of the sender itself is refused: the sender is told with childWorkflowInstanceFailed', () =>
+    withBackend(makeBackend, async (backend) => {
+      const parent = await startRunning(backend, 'sender');
+      const child = startEvent('sender', { name: 'Child', parentInstance: { taskScheduledId: 3, workflowInstance: parent.workflowInstance } });
+      await send(backend, [{ targetInstanceId: 'sender', event: child }]);
+      assert.equal((await backend.getWorkflowMetadata('sender'))?.name, 'OrderWorkflow');
+      const item = await lockExpecting(backend, 'sender');
+      const failed = item.newEvents[0]!;
+      assert.ok(failed.type === 'childWorkflowInstanceFailed' && failed.taskScheduledId === 3);
+      assert.match(failed.failureDetails?.errorMessage ?? '', /RUNNING/);
+      assert.deepEqual(types(await backend.getWorkflowHistory('sender')), ['executionStarted', 'eventRaised']);
+    }));
+
+  it('a message asked visible before the target\'s pending scheduled start still waits for the start', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      const startAt = new Date(Date.now() + 400);
+      await backend.createWorkflowInstance(startEvent('waiting', { scheduledStartTimestamp: startAt }));
+      await send(backend, [{ targetInstanceId: 'waiting', event: raised('early'), visibleAt: new Date(Date.now() + 10) }]);
+      await sleep(40);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(startAt.getTime() - Date.now() + 20);
+      assert.deepEqual(types((await lockExpecting(backend, 'waiting')).newEvents), ['executionStarted', 'eventRaised']);
+    }));
+
+  it('an event sent after a scheduled start message in the same turn waits for that start', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'sender');
+      const startAt = new Date(Date.now() + 400);
+      const detached = startEvent('later', { scheduledStartTimestamp: startAt });
+      await send(backend, [
+        { targetInstanceId: 'later', event: detached, visibleAt: startAt },
+        { targetInstanceId: 'later', event: raised('hello') },
+      ]);
+      assert.equal(await lockWorkflow(backend), undefined);
+      await sleep(startAt.getTime() - Date.now() + 20);
+      assert.deepEqual(types((await lockExpecting(backend, 'later')).newEvents), ['executionStarted', 'eventRaised']);
+    }));
+
+  for (const [label, alsoStarts] of [['plain', false], ['that also starts an instance', true]] as const) {
+    it(`a turn's due timers reach its inbox before its messages to itself (a turn ${label})`, () =>
+      withBackend(makeBackend, async (backend) => {
+        const start = await startRunning(backend, 'self');
+        await backend.addWorkflowEvent('self', raised('go'));
+        const item = await lockExpecting(backend, 'self');
+        const fireAt = new Date(Date.now() - 1);
+        const fired = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
+        const messages: OutboundMessage[] = [{ targetInstanceId: 'self', event: raised('to-self') }];
+        if (alsoStarts) messages.push({ targetInstanceId: 'other', event: startEvent('other') });
+        await backend.completeWorkflowWorkItem(
+          item,
+          turn({ newHistory: item.newEvents, instance: instanceUpdate(start), timers: [{ event: fired, visibleAt: fireAt }], messages }),
+        );
+        assert.deepEqual(types((await lockExpecting(backend, 'self')).newEvents), ['timerFired', 'eventRaised']);
+      }));
+  }
 }

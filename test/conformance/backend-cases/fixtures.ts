@@ -1,7 +1,7 @@
 // Builders shared by the backend conformance cases: start events, turn results, and a helper that
 // gives each case a fresh backend and always closes it.
 import assert from 'node:assert/strict';
-import type { Backend, InstanceUpdate, WorkflowTurnResult, WorkflowWorkItem } from '../../../src/backends/backend.js';
+import type { Backend, InstanceUpdate, TurnResult, WorkflowWorkItem } from '../../../src/backends/backend.js';
 import { newEvent, type ExecutionStartedEvent, type HistoryEvent } from '../../../src/protocol/history.js';
 
 export type MakeBackend = () => Promise<Backend>;
@@ -39,19 +39,24 @@ export function raised(name: string, input?: string): HistoryEvent {
   return newEvent('eventRaised', new Date(), input === undefined ? { name } : { name, input });
 }
 
-export function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+export function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
-/** The row a turn of the instance started by `start` would write. */
-export function instanceUpdate(start: ExecutionStartedEvent, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+/** What a turn of the instance started by `start` changes in its row (RUNNING unless told). */
+export function instanceUpdate(_start: ExecutionStartedEvent, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+  return { runtimeStatus: 'RUNNING', ...fields };
+}
+
+/** The row fields of a new generation started by `start` (continue-as-new). */
+export function generationOf(start: ExecutionStartedEvent): NonNullable<InstanceUpdate['generation']> {
   return {
-    runtimeStatus: 'RUNNING',
     name: start.name,
     executionId: start.workflowInstance.executionId ?? '',
-    createdAt: start.timestamp,
     input: start.input,
-    ...fields,
+    parentInstanceId: start.parentInstance?.workflowInstance?.instanceId,
+    version: start.version,
+    tags: start.tags,
   };
 }
 

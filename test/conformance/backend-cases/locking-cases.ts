@@ -40,6 +40,19 @@ export function lockingCases(makeBackend: MakeBackend): void {
       assert.ok(item.lockedUntil.getTime() >= before + 29_000);
     }));
 
+  it('a work item names the execution of the committed history: the start\'s, then the new one after continue-as-new', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const first = await lockExpecting(backend, 'wf-1');
+      assert.equal(first.executionId, 'exec-wf-1');
+      const next = startEvent('wf-1', { workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: [next], continuedAsNew: true, instance: instanceUpdate(next) }));
+      await backend.addWorkflowEvent('wf-1', raised('go'));
+      const second = await lockExpecting(backend, 'wf-1');
+      assert.equal(second.executionId, 'exec-2');
+      assert.equal(second.historyLength, 1);
+    }));
+
   it('lockWorkflowWorkItem returns at most maxEvents events; the rest come with the next lock', () =>
     withBackend(makeBackend, async (backend) => {
       await startRunning(backend, 'wf-1');

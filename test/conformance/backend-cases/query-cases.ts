@@ -68,6 +68,42 @@ export function queryCases(makeBackend: MakeBackend): void {
       assert.equal(typeof first.continuationToken, 'string');
     }));
 
+  it('listWorkflows newestFirst pages through every instance exactly once, newest first, instance ID descending on ties', () =>
+    withBackend(makeBackend, async (backend) => {
+      for (let i = 0; i < 7; i++) {
+        for (const id of [`a-${i}`, `b-${i}`]) await backend.createWorkflowInstance(startEvent(id, { timestamp: at(i) }));
+      }
+      await backend.createWorkflowInstance(startEvent('c-9', { timestamp: at(9), name: 'Other' }));
+      const expected = ['c-9'];
+      for (let i = 6; i >= 0; i--) expected.push(`b-${i}`, `a-${i}`);
+      const seen: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await backend.listWorkflows({ pageSize: 4, continuationToken: token, newestFirst: true });
+        seen.push(...ids(page.instances));
+        token = page.continuationToken;
+        assert.ok(++pages <= 5, 'paging did not end');
+      } while (token !== undefined);
+      assert.deepEqual(seen, expected);
+      // Filters apply in either order.
+      assert.deepEqual(ids((await backend.listWorkflows({ newestFirst: true, name: 'OrderWorkflow', instanceIdPrefix: 'a-', createdFrom: at(4) })).instances), ['a-6', 'a-5', 'a-4']);
+    }));
+
+  it('countWorkflows counts matching instances per status with the listWorkflows filters', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startCompleted(backend, 'order-1', { timestamp: at(1) });
+      await startRunning(backend, 'order-2', { timestamp: at(2) });
+      await startRunning(backend, 'ship-1', { timestamp: at(3), name: 'Shipping' });
+      await backend.createWorkflowInstance(startEvent('order-3', { timestamp: at(4) }));
+      assert.deepEqual(await backend.countWorkflows({}), { COMPLETED: 1, RUNNING: 2, PENDING: 1 });
+      assert.deepEqual(await backend.countWorkflows({ instanceIdPrefix: 'order-' }), { COMPLETED: 1, RUNNING: 1, PENDING: 1 });
+      assert.deepEqual(await backend.countWorkflows({ name: 'Shipping' }), { RUNNING: 1 });
+      assert.deepEqual(await backend.countWorkflows({ createdFrom: at(2), createdTo: at(3) }), { RUNNING: 2 });
+      assert.deepEqual(await backend.countWorkflows({ statuses: ['RUNNING', 'FAILED'] }), { RUNNING: 2 });
+      assert.deepEqual(await backend.countWorkflows({ name: 'Nothing' }), {});
+    }));
+
   it('listWorkflows omits input, output and custom status unless includePayloads', () =>
     withBackend(makeBackend, async (backend) => {
       const start = startEvent('wf-1', { input: '"in"' });

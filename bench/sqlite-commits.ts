@@ -1,13 +1,13 @@
 // A micro-measurement of the SQLite write path: activity completions committed per second on a real
 // file, with synchronous FULL or NORMAL and group commit on or off, `concurrency` completions in flight.
-// Run: node dist/src/backends/sqlite/measure-commits.js [completions] [concurrency]
+// Run: node dist/bench/sqlite-commits.js [completions] [concurrency]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { newEvent, type TaskScheduledEvent } from '../../protocol/history.js';
-import type { ActivityWorkItem } from '../backend.js';
-import { SqliteBackend } from './sqlite-backend.js';
+import { newEvent, type TaskScheduledEvent } from '../src/protocol/history.js';
+import type { ActivityWorkItem } from '../src/backends/backend.js';
+import { SqliteBackend } from '../src/backends/sqlite/sqlite-backend.js';
 
 export interface CommitMeasurement {
   synchronous: 'FULL' | 'NORMAL';
@@ -63,7 +63,7 @@ async function queueLockedTasks(backend: SqliteBackend, count: number): Promise<
   await backend.completeWorkflowWorkItem(item, {
     newHistory: [...item.newEvents, ...tasks],
     continuedAsNew: false,
-    instance: { runtimeStatus: 'RUNNING', name: 'fan', executionId: 'e', createdAt: new Date() },
+    instance: { runtimeStatus: 'RUNNING' },
     activityTasks: tasks,
     timers: [],
     messages: [],

@@ -1,7 +1,7 @@
 // Builders for the SQLite backend's tests: start events and turn results with the fewest fields.
-import type { InstanceUpdate, WorkflowTurnResult } from '../backend.js';
-import { newEvent, type ExecutionStartedEvent } from '../../protocol/history.js';
-import type { RuntimeStatus } from '../../protocol/status.js';
+import type { InstanceUpdate, TurnResult } from '../../src/backends/backend.js';
+import { newEvent, type ExecutionStartedEvent } from '../../src/protocol/history.js';
+import type { RuntimeStatus } from '../../src/protocol/status.js';
 
 export function startEvent(instanceId: string, options: { name?: string; at?: Date; startAt?: Date } = {}): ExecutionStartedEvent {
   return newEvent('executionStarted', options.at ?? new Date(), {
@@ -12,11 +12,11 @@ export function startEvent(instanceId: string, options: { name?: string; at?: Da
   });
 }
 
-export function instanceUpdate(instanceId: string, runtimeStatus: RuntimeStatus, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
-  return { runtimeStatus, name: 'wf', executionId: `exec-${instanceId}`, createdAt: new Date(0), ...fields };
+export function instanceUpdate(_instanceId: string, runtimeStatus: RuntimeStatus, fields: Partial<InstanceUpdate> = {}): InstanceUpdate {
+  return { runtimeStatus, ...fields };
 }
 
-export function turn(fields: Partial<WorkflowTurnResult> = {}): WorkflowTurnResult {
+export function turn(fields: Partial<TurnResult> = {}): TurnResult {
   return { newHistory: [], continuedAsNew: false, activityTasks: [], timers: [], messages: [], ...fields };
 }
 
