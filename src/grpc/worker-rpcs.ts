@@ -4,7 +4,7 @@
 import { create } from '@bufbuild/protobuf';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
-import { DurableTaskError, InvalidArgumentError } from '../errors.js';
+import { DurableTaskError, InvalidArgumentError, UnavailableError } from '../errors.js';
 import type { TurnResponse } from '../core/turn.js';
 import { checkPayloadSize } from '../core/payload.js';
 import { actionsFromWire } from '../protocol/wire/action-wire.js';
@@ -57,6 +57,9 @@ export function workerHandlers(
       const dialect = dispatcher.dialectOf(responseToken(bytes)) ?? dialectOfMetadata(call.metadata) ?? 'dapr';
       const response = workerTurnAnswerFromBinary(dialect, bytes);
       const instanceId = requireNonEmpty(response.instanceId, 'instanceId');
+      if (response.requiresHistory && dispatcher.cancel(response.completionToken, new UnavailableError(`the worker asked for the full history of '${instanceId}'`), 'workflow')) {
+        return create(CompleteTaskResponseSchema); // given back at once: the next delivery carries the whole history
+      }
       dispatcher.complete('workflow', instanceId, response.completionToken, (): TurnResponse => {
         if (response.isPartial) throw new InvalidArgumentError('isPartial', 'chunked completions are not supported; send the whole answer at once');
         const actions = actionsFromWire(response.actions);
