@@ -46,6 +46,12 @@ export interface LockOptions {
   /** Worker identity, for diagnostics: "<host>,<pid>,<uuid>". */
   lockedBy: string;
   leaseMs: number;
+  /**
+   * The names the locking worker can run: workflow names for a workflow lock, activity names for an activity
+   * lock. Only such work is locked; the rest waits for a worker that serves it (a deploy never fails an
+   * instance). Undefined means any name (a worker that runs whatever it gets, such as a remote SDK).
+   */
+  names?: readonly string[];
 }
 
 /** Lease some of a turn's new activity tasks to the committing worker in the same transaction. */
@@ -84,6 +90,22 @@ export interface WorkflowPage {
   instances: WorkflowMetadata[];
   /** Present when more instances may follow. */
   continuationToken?: string;
+}
+
+/** A worker's announcement: who it is and what it serves, refreshed by its heartbeat. */
+export interface WorkerInfo {
+  /** Unique per worker process: "<host>,<pid>,<uuid>" (the lockedBy of its leases). */
+  workerId: string;
+  /** A name for people (WorkerOptions.name). */
+  name: string;
+  host: string;
+  pid: number;
+  /** Names it locks. */
+  workflows: string[];
+  activities: string[];
+  startedAt: Date;
+  /** Set by the backend's clock on each heartbeat. */
+  heartbeatAt: Date;
 }
 
 export type CreateReusePolicy =
@@ -163,6 +185,13 @@ export interface Backend {
    * throws FailedPreconditionError when it is not terminal.
    */
   purgeWorkflow(instanceId: string): Promise<boolean>;
+
+  /** Records a worker's announcement, or refreshes it (heartbeatAt is now). */
+  heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void>;
+  /** Forgets a worker (a graceful stop). */
+  removeWorker(workerId: string): Promise<void>;
+  /** The workers whose last heartbeat is at or after `since` (default: every one recorded), oldest first. */
+  listWorkers(options?: { since?: Date }): Promise<WorkerInfo[]>;
 
   /**
    * Wake-ups for idle loops and waiting clients: new work, or an instance whose status changed.

@@ -138,6 +138,8 @@ export function eventFacts(event: HistoryEvent): string {
       return `${event.reason}${event.description ? ` ${event.description}` : ''}`;
     case 'detachedWorkflowInstanceCreated':
       return `detached ${event.instanceId} (task ${event.eventId})`;
+    case 'executionRewound':
+      return withPayload('', event.reason, 'reason ');
     case 'workflowStarted':
       return event.version?.patches.length ? `patches ${event.version.patches.join(', ')}` : '';
     case 'workflowCompleted':

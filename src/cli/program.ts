@@ -15,6 +15,9 @@ import { registerServe } from './commands/serve.js';
 import { registerExport } from './commands/export.js';
 import { registerCheckReplay } from './commands/check-replay.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerWorkers } from './commands/workers.js';
+import { registerStart } from './commands/start.js';
+import { registerRestart, registerRewind } from './commands/recover.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,6 +29,10 @@ Examples:
   $ durabletask export --status RUNNING > open.jsonl
   $ durabletask check-replay --workflows ./dist/app-workflows.js
   $ durabletask dashboard --port 8233
+  $ durabletask workers
+  $ durabletask start order --input '{"id": 42}'
+  $ durabletask rewind order-1234
+  $ durabletask restart --status FAILED --name order --dry-run
   $ durabletask --db postgres://postgres@localhost/app --schema durabletask list
 
 Exit codes: 0 ok, 1 other error, 2 bad usage or input, 3 instance not found,
@@ -62,6 +69,10 @@ export function createProgram(): Command {
   registerExport(program);
   registerCheckReplay(program);
   registerDashboard(program, packageVersion);
+  registerWorkers(program);
+  registerStart(program);
+  registerRewind(program);
+  registerRestart(program);
   return program;
 }
 

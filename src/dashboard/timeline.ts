@@ -79,7 +79,8 @@ export function buildTimeline(history: readonly HistoryEvent[], now: Date): Time
           segment.events.push(index); // the event won; the timeout fired later and changed nothing
           break;
         }
-        segment.end = at;
+        // A TimerFired is written when the timer is created; it happened when it became visible, at fireAt.
+        segment.end = iso(new Date(Math.max(event.fireAt.getTime(), Date.parse(segment.start))));
         segment.events.push(index);
         segment.outcome = created.origin?.kind === 'externalEvent' ? 'timedOut' : 'fired';
         if (created.origin?.kind === 'externalEvent') removeWait(openWaits, created.origin.name, segment);

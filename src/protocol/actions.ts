@@ -1,6 +1,6 @@
 // Workflow actions (orchestrator_actions.proto): what one turn of workflow code asks the engine to do.
 // A union tagged by the proto oneof name; `id` is the sequence number the action took.
-import type { FailureDetails, Payload, TaskRouter, TraceContext, WorkflowInstanceRef } from './common.js';
+import type { FailureDetails, Payload, SourceLocation, TaskRouter, TraceContext, WorkflowInstanceRef } from './common.js';
 import type { HistoryEvent, TimerOrigin } from './history.js';
 import type { RuntimeStatus } from './status.js';
 
@@ -15,6 +15,8 @@ export interface ScheduleTaskAction extends ActionBase {
   version?: string;
   input?: Payload;
   taskExecutionId: string;
+  /** Where the call was made, when the worker records it. */
+  source?: SourceLocation;
 }
 
 export interface CreateChildWorkflowAction extends ActionBase {
@@ -24,6 +26,8 @@ export interface CreateChildWorkflowAction extends ActionBase {
   version?: string;
   input?: Payload;
   retryParentInstanceId?: string;
+  /** Where the call was made, when the worker records it. */
+  source?: SourceLocation;
 }
 
 export interface CreateTimerAction extends ActionBase {
@@ -31,6 +35,8 @@ export interface CreateTimerAction extends ActionBase {
   fireAt: Date;
   name?: string;
   origin?: TimerOrigin;
+  /** Where the call was made, when the worker records it. */
+  source?: SourceLocation;
 }
 
 export interface SendEventAction extends ActionBase {
@@ -38,6 +44,8 @@ export interface SendEventAction extends ActionBase {
   instance: WorkflowInstanceRef;
   name: string;
   data?: Payload;
+  /** Where the call was made, when the worker records it. */
+  source?: SourceLocation;
 }
 
 export interface CompleteWorkflowAction extends ActionBase {
@@ -69,6 +77,8 @@ export interface CreateDetachedWorkflowAction extends ActionBase {
   executionId?: string;
   tags?: Record<string, string>;
   parentTraceContext?: TraceContext;
+  /** Where the call was made, when the worker records it. */
+  source?: SourceLocation;
 }
 
 export type WorkflowAction =

@@ -22,6 +22,16 @@ export interface FailureDetails {
   isNonRetriable?: boolean;
 }
 
+/**
+ * Where in the workflow's source a durable call was made, taken once when the call is first scheduled (not on
+ * replay) by a worker with recordSourceLocations. This engine's own field: the Durable Task protocol has none.
+ */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
 export interface TraceContext {
   traceParent: string;
   spanID?: string;

@@ -5,6 +5,7 @@ import type {
   FailureDetails,
   ParentInstanceInfo,
   Payload,
+  SourceLocation,
   TaskRouter,
   TraceContext,
   WorkflowInstanceRef,
@@ -76,6 +77,8 @@ export interface TaskScheduledEvent extends EventBase {
   input?: Payload;
   parentTraceContext?: TraceContext;
   taskExecutionId: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface TaskCompletedEvent extends EventBase {
@@ -100,6 +103,8 @@ export interface ChildWorkflowInstanceCreatedEvent extends EventBase {
   input?: Payload;
   parentTraceContext?: TraceContext;
   retryParentInstanceId?: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface ChildWorkflowInstanceCompletedEvent extends EventBase {
@@ -119,6 +124,8 @@ export interface TimerCreatedEvent extends EventBase {
   fireAt: Date;
   name?: string;
   origin?: TimerOrigin;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface TimerFiredEvent extends EventBase {
@@ -141,6 +148,8 @@ export interface EventSentEvent extends EventBase {
   instanceId: string;
   name: string;
   input?: Payload;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
 }
 
 export interface EventRaisedEvent extends EventBase {
@@ -175,6 +184,17 @@ export interface ExecutionStalledEvent extends EventBase {
 export interface DetachedWorkflowInstanceCreatedEvent extends EventBase {
   type: 'detachedWorkflowInstanceCreated';
   instanceId: string;
+  /** Where the call was made (this engine's field, kept in storage; not on the gRPC wire). */
+  source?: SourceLocation;
+}
+
+/**
+ * A rewind of a FAILED instance (Microsoft protocol's ExecutionRewound): the engine removes the failures from
+ * the history and runs the workflow again from there; kept in the history as the record of the rewind.
+ */
+export interface ExecutionRewoundEvent extends EventBase {
+  type: 'executionRewound';
+  reason?: Payload;
 }
 
 export type HistoryEvent =
@@ -197,7 +217,8 @@ export type HistoryEvent =
   | ExecutionSuspendedEvent
   | ExecutionResumedEvent
   | ExecutionStalledEvent
-  | DetachedWorkflowInstanceCreatedEvent;
+  | DetachedWorkflowInstanceCreatedEvent
+  | ExecutionRewoundEvent;
 
 export type HistoryEventType = HistoryEvent['type'];
 

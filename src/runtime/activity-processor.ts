@@ -11,6 +11,9 @@ import type { ActivityContext } from '../sdk/activity-context.js';
 import type { Logger } from './logger.js';
 import { commitWithHandoff, type Handoff } from './handoff.js';
 
+/** How long work this worker cannot run waits before any worker may lock it again. */
+export const NOT_SERVED_DELAY_MS = 1000;
+
 export interface ActivityProcessorOptions {
   backend: Backend;
   registry: Registry;
@@ -30,6 +33,13 @@ export class ActivityProcessor {
   }
 
   async process(item: ActivityWorkItem): Promise<void> {
+    if (!this.o.registry.getActivity(item.event.name)) {
+      // A worker locks only what it registered, so this is a registration that changed under a lock: the
+      // task waits for a worker that has the activity, it never fails the workflow (a deploy is not a bug).
+      this.o.logger.warn({ instanceId: item.instanceId, activity: item.event.name }, 'activity not registered here; handing the task back');
+      await this.o.backend.abandonActivityWorkItem(item, { delayMs: NOT_SERVED_DELAY_MS }).catch(() => undefined);
+      return;
+    }
     const result = await this.run(item);
     if (result.type === 'taskFailed' && this.o.signal.aborted) {
       // The worker is stopping and told the activity to stop: its failure is the shutdown, not a result.
@@ -67,13 +77,7 @@ export class ActivityProcessor {
     const { event } = item;
     const now = () => new Date(this.o.clock.now());
     const base = { taskScheduledId: event.eventId, taskExecutionId: event.taskExecutionId, router: event.router };
-    const activity = this.o.registry.getActivity(event.name);
-    if (!activity) {
-      return newEvent('taskFailed', now(), {
-        ...base,
-        failureDetails: { errorType: 'ActivityNotRegistered', errorMessage: `no activity named '${event.name}' is registered`, isNonRetriable: true },
-      });
-    }
+    const activity = this.o.registry.getActivity(event.name)!;
     const ctx: ActivityContext = {
       instanceId: item.instanceId,
       name: event.name,

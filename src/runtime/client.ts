@@ -1,5 +1,5 @@
 // The client: start, inspect, signal and clean up workflow instances on a backend.
-import type { Backend, CreateReusePolicy, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
+import type { Backend, CreateReusePolicy, WorkerInfo, WorkflowCountQuery, WorkflowCounts, WorkflowQuery } from '../backends/backend.js';
 import type { Clock } from '../core/clock.js';
 import { validateInstanceId } from '../core/instance-id.js';
 import { encodePayload } from '../core/payload.js';
@@ -8,6 +8,8 @@ import { InvalidArgumentError, WorkflowNotFoundError } from '../errors.js';
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
 import { EncodedClient } from './encoded-client.js';
+import { restartWorkflow, rewindWorkflow } from './recovery.js';
+import { LIVE_WORKER_MS, pendingActivityNames, waitingReason } from './waiting-reason.js';
 import { purgeMatching, purgeTree, validStatuses, type PurgeFilter, type PurgeResult } from './purge.js';
 import { toWorkflowState, type WorkflowState } from './workflow-state.js';
 
@@ -141,5 +143,42 @@ export class Client {
     validateInstanceId(instanceId);
     if (!(await this.backend.getWorkflowMetadata(instanceId))) throw new WorkflowNotFoundError(instanceId);
     return this.backend.getWorkflowHistory(instanceId);
+  }
+
+  /** The workers that announced themselves within `liveWithinMs` of wall-clock time (what they serve, their last heartbeat). */
+  async listWorkers(options: { liveWithinMs?: number } = {}): Promise<WorkerInfo[]> {
+    return this.backend.listWorkers({ since: new Date(Date.now() - (options.liveWithinMs ?? LIVE_WORKER_MS)) });
+  }
+
+  /**
+   * Why the instance waits for a worker ("no worker has registered workflow 'X' in the last 60 s"), or
+   * undefined when live workers serve its workflow and pending activities (or it is not waiting at all).
+   */
+  async getWaitingReason(instanceId: string): Promise<string | undefined> {
+    const metadata = await this.backend.getWorkflowMetadata(instanceId);
+    if (!metadata) throw new WorkflowNotFoundError(instanceId);
+    const workers = await this.listWorkers();
+    const history = metadata.runtimeStatus === 'RUNNING' ? await this.backend.getWorkflowHistory(instanceId) : [];
+    return waitingReason(metadata, workers, pendingActivityNames(history));
+  }
+
+  /**
+   * Rewinds a FAILED instance to before its failures: failed activities and child workflows run again, what
+   * succeeded is kept (Microsoft RewindInstance). Throws FailedPreconditionError, changing nothing, when the
+   * instance is not FAILED.
+   */
+  async rewindWorkflow(instanceId: string, options: { reason?: string } = {}): Promise<void> {
+    validateInstanceId(instanceId);
+    await rewindWorkflow(this.backend, instanceId, options.reason);
+  }
+
+  /**
+   * Starts the instance's workflow again from its original input (Microsoft RestartInstance): under the same
+   * ID when it is finished, or as `newInstanceId`. Returns the ID of the instance that runs.
+   */
+  async restartWorkflow(instanceId: string, options: { newInstanceId?: string } = {}): Promise<string> {
+    validateInstanceId(instanceId);
+    if (options.newInstanceId !== undefined) validateInstanceId(options.newInstanceId, 'newInstanceId');
+    return restartWorkflow(this.backend, instanceId, options.newInstanceId);
   }
 }

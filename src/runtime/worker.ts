@@ -37,9 +37,22 @@ export interface WorkerOptions {
   cacheSize?: number;
   /** @default 4 MiB */
   maxPayloadBytes?: number;
+  /**
+   * Record on each scheduled event the file and line of the workflow code that made the call (shown by the
+   * dashboard's timeline). Taken once, when the call is first scheduled; it costs one stack frame per call.
+   * @default false
+   */
+  recordSourceLocations?: boolean;
   logger?: Logger;
   /** Where "now" comes from for turns and activity results; tests pass a virtual one. @default the real clock */
   clock?: Clock;
+  /** A name for people, shown by `durabletask workers`. @default "<host>:<pid>" */
+  name?: string;
+  /**
+   * How often the worker announces itself and what it serves (`durabletask workers`; queued work that no
+   * worker announced recently is shown as waiting for one). @default 10000
+   */
+  heartbeatMs?: number;
 }
 
 export class Worker {
@@ -47,7 +60,9 @@ export class Worker {
   readonly id = `${hostname()},${process.pid},${randomUUID()}`;
   readonly cache: ExecutionCache;
   private readonly backend: Backend;
-  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend' | 'clock'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend' | 'clock' | 'name'>>;
+  private readonly name: string;
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly abort = new AbortController();
@@ -65,7 +80,10 @@ export class Worker {
       maxPollMs: options.maxPollMs ?? 250,
       cacheSize: options.cacheSize ?? 10_000,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      recordSourceLocations: options.recordSourceLocations ?? false,
+      heartbeatMs: options.heartbeatMs ?? 10_000,
     };
+    this.name = options.name ?? `${hostname()}:${process.pid}`;
     this.cache = new ExecutionCache(this.options.cacheSize);
     register(options.workflows, (fn, name) => this.registry.addWorkflow(fn, name));
     register(options.activities, (fn, name) => this.registry.addActivity(fn, name));
@@ -97,7 +115,21 @@ export class Worker {
     const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes, clock: this.clock };
     const workflowWake = new Wake(backend, 'workflowWork', this.clock);
     const activityWake = new Wake(backend, 'activityWork', this.clock);
-    const lease = { lockedBy: this.id, leaseMs: options.leaseMs };
+    // Each lock takes only work this worker can run: what it has registered when it locks.
+    const registry = this.registry;
+    const base = { lockedBy: this.id, leaseMs: options.leaseMs };
+    const workflowLease = {
+      ...base,
+      get names() {
+        return registry.workflowNames();
+      },
+    };
+    const activityLease = {
+      ...base,
+      get names() {
+        return registry.activityNames();
+      },
+    };
     const poll = { minPollMs: options.minPollMs, maxPollMs: options.maxPollMs, logger };
     // Each loop hands the other the work it can lease in its own transaction: a turn's activities, and the
     // workflow an activity result is for. Each saves a lock transaction per activity step.
@@ -105,33 +137,55 @@ export class Worker {
     const activities = new ActivityProcessor({
       ...common,
       signal: this.abort.signal,
-      workflowHandoff: { lease, reserve: (n) => workflow?.reserve(n) ?? 0, adopt: (items, reserved) => workflow!.adopt(items, reserved) },
+      workflowHandoff: { lease: workflowLease, reserve: (n) => workflow?.reserve(n) ?? 0, adopt: (items, reserved) => workflow!.adopt(items, reserved) },
     });
     const activity = new WorkLoop<ActivityWorkItem>({
       ...poll,
       name: 'activity',
       concurrency: options.activityConcurrency,
       wake: activityWake,
-      lock: () => backend.lockActivityWorkItem(lease),
+      lock: () => backend.lockActivityWorkItem(activityLease),
       process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
     });
     const workflows = new WorkflowProcessor({
       ...common,
       cache: this.cache,
+      recordSourceLocations: options.recordSourceLocations,
       onDueLater: (at) => workflowWake.notifyAt(at),
-      activityHandoff: { lease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
+      activityHandoff: { lease: activityLease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
     });
     workflow = new WorkLoop<WorkflowWorkItem>({
       ...poll,
       name: 'workflow',
       concurrency: options.workflowConcurrency,
       wake: workflowWake,
-      lock: () => backend.lockWorkflowWorkItem(lease),
+      lock: () => backend.lockWorkflowWorkItem(workflowLease),
       process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
     });
     this.loops = { wakes: [workflowWake, activityWake], activity, workflow };
     this.loops.workflow.start();
     this.loops.activity.start();
+    await this.startHeartbeat();
+  }
+
+  /** Announces the worker now and then every heartbeatMs; a failed heartbeat is logged and retried. */
+  private async startHeartbeat(): Promise<void> {
+    const startedAt = new Date();
+    const announce = () =>
+      this.backend
+        .heartbeatWorker({
+          workerId: this.id,
+          name: this.name,
+          host: hostname(),
+          pid: process.pid,
+          workflows: [...this.registry.workflowNames()],
+          activities: [...this.registry.activityNames()],
+          startedAt,
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'worker heartbeat failed'));
+    await announce();
+    this.heartbeat = setInterval(() => void announce(), this.options.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   /**
@@ -149,6 +203,8 @@ export class Worker {
       await Promise.all(leftActivities.map((item) => this.backend.abandonActivityWorkItem(item).catch(() => undefined)));
     }
     for (const wake of loops.wakes) wake.close();
+    clearInterval(this.heartbeat);
+    await this.backend.removeWorker(this.id).catch((error: unknown) => this.logger.warn({ err: error }, 'removing the worker announcement failed'));
   }
 
   private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {

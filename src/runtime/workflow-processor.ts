@@ -5,7 +5,9 @@ import type { ActivityWorkItem, Backend, LockOptions, TurnResult, WorkflowWorkIt
 import type { Clock } from '../core/clock.js';
 import { ReplayExecution } from '../core/executor/replay-execution.js';
 import { decodePayload } from '../core/payload.js';
-import { stateFromHistory } from '../core/runtime-state.js';
+import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
+import { NOT_SERVED_DELAY_MS } from './activity-processor.js';
+import { completeRewind, rewindOf } from '../core/rewind.js';
 import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
@@ -22,6 +24,7 @@ export interface WorkflowProcessorOptions {
   logger: Logger;
   maxPayloadBytes: number;
   clock: Clock;
+  recordSourceLocations?: boolean;
   /** Lets a turn's activity tasks be committed already leased to this worker's activity loop. */
   activityHandoff?: Handoff<ActivityWorkItem, LockOptions>;
   /** Called after a commit with the times its timers and scheduled messages become visible. */
@@ -53,6 +56,19 @@ export class WorkflowProcessor {
         past = item.historyLength === 0 ? [] : await backend.getWorkflowHistory(item.instanceId);
         state = stateFromHistory(item.instanceId, past);
       }
+      // A rewind replays the history without its failures, and the commit replaces the stored one with it.
+      const rewind = rewindOf(state, past, item.newEvents);
+      if (rewind) {
+        past = rewind.history;
+        state = stateFromHistory(item.instanceId, past);
+      }
+      if (!this.serves(state, item)) {
+        // Registrations changed under the lock (a worker locks only the names it registered): the instance
+        // waits for a worker that has its workflow; it never fails for a deploy.
+        logger.warn({ instanceId: item.instanceId }, 'workflow not registered here; handing the work item back');
+        await backend.abandonWorkflowWorkItem(item, { delayMs: NOT_SERVED_DELAY_MS });
+        return;
+      }
       const executeTurn = async (request: TurnRequest): Promise<TurnResponse> => {
         if (!execution || request.freshGeneration) {
           execution = this.newExecution(item.instanceId);
@@ -62,7 +78,9 @@ export class WorkflowProcessor {
         past = [];
         return response;
       };
-      const outcome = await runTurn(state, item.newEvents, { now: new Date(this.o.clock.now()), newId: randomUUID }, executeTurn);
+      const now = new Date(this.o.clock.now());
+      const outcome = await runTurn(state, item.newEvents, { now, newId: randomUUID }, executeTurn);
+      if (rewind) completeRewind(rewind, outcome.result, outcome.state, now);
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
@@ -89,6 +107,12 @@ export class WorkflowProcessor {
     }
   }
 
+  /** Whether this worker has the instance's workflow (a work item of events only for a finished or unknown one counts). */
+  private serves(state: RuntimeState, item: WorkflowWorkItem): boolean {
+    const start = state.startEvent ?? item.newEvents.find((e) => e.type === 'executionStarted');
+    return !start || this.o.registry.hasWorkflow(start.name);
+  }
+
   /** Commits the turn; its first activity tasks come back leased to this worker when it has free slots. */
   private async commit(item: WorkflowWorkItem, result: TurnResult): Promise<void> {
     const { backend, activityHandoff: handoff } = this.o;
@@ -112,13 +136,13 @@ export class WorkflowProcessor {
   }
 
   private newExecution(instanceId: string): ReplayExecution {
-    const { registry, maxPayloadBytes } = this.o;
+    const { registry, maxPayloadBytes, recordSourceLocations } = this.o;
     return new ReplayExecution({
       instanceId,
       maxPayloadBytes,
       run: async (execution, start) => {
         const workflow = registry.getWorkflow(start.name);
-        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes });
+        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes, recordSourceLocations });
         return workflow(ctx, decodePayload(start.input));
       },
     });

@@ -6,6 +6,7 @@ export class Registry {
   private readonly workflows = new Map<string, Workflow>();
   private readonly activities = new Map<string, Activity>();
   private readonly names = new Map<Function, string>();
+  private served: { workflows: readonly string[]; activities: readonly string[] } | undefined;
 
   addWorkflow(workflow: Workflow, name?: string): this {
     this.add(this.workflows, 'workflow', workflow, name);
@@ -43,6 +44,21 @@ export class Registry {
     return this.workflows.has(name);
   }
 
+  /** The workflow names registered (what a worker locks); the same array until a registration changes it. */
+  workflowNames(): readonly string[] {
+    return this.servedNames().workflows;
+  }
+
+  /** The activity names registered; the same array until a registration changes it. */
+  activityNames(): readonly string[] {
+    return this.servedNames().activities;
+  }
+
+  private servedNames(): { workflows: readonly string[]; activities: readonly string[] } {
+    this.served ??= { workflows: [...this.workflows.keys()].sort(), activities: [...this.activities.keys()].sort() };
+    return this.served;
+  }
+
   /** The name a call refers to: the string, the name the function was registered under, or its own name. */
   nameOf(ref: Function | string, field: string): string {
     const name = typeof ref === 'string' ? ref : (this.names.get(ref) ?? ref.name);
@@ -57,6 +73,7 @@ export class Registry {
     const existing = map.get(name);
     if (existing && existing !== fn) throw new InvalidArgumentError(`${kind} name`, `'${name}' is already registered to another function`);
     map.set(name, fn);
+    this.served = undefined;
     if (!this.names.has(fn)) this.names.set(fn, name);
   }
 }

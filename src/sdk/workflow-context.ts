@@ -1,6 +1,6 @@
 // WorkflowContext: everything a workflow function may do. Each durable call validates its options first
 // (a bad call throws at once and takes no sequence number), then takes the next sequence number.
-import type { Payload } from '../protocol/common.js';
+import type { Payload, SourceLocation } from '../protocol/common.js';
 import { InvalidArgumentError, TaskFailedError } from '../errors.js';
 import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
@@ -12,6 +12,7 @@ import { encodePayload } from '../core/payload.js';
 import type { Registry } from './registry.js';
 import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import type { ActivityRef, WorkflowRef } from './types.js';
+import { callSite } from './call-site.js';
 import { whenAll, whenAny } from './when.js';
 
 export interface ActivityOptions {
@@ -75,6 +76,8 @@ export interface WorkflowContext {
 export interface ContextOptions {
   registry: Registry;
   maxPayloadBytes: number;
+  /** Record where each durable call was made on its scheduled event (not while replaying). @default false */
+  recordSourceLocations?: boolean;
 }
 
 export class ReplayWorkflowContext implements WorkflowContext {
@@ -111,9 +114,10 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.retry) validateRetryPolicy(options.retry);
     // One task execution id for every attempt of this call: an idempotency key for the activity.
     const taskExecutionId = this.derivedId('task');
+    const at = this.sourceOf(this.callActivity);
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
-      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId }, 'activity', name);
+      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId, ...at }, 'activity', name);
     };
     return options.retry ? this.withRetry(options.retry, name, attempt, { kind: 'activityRetry', taskExecutionId }) : attempt();
   }
@@ -127,13 +131,14 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.instanceId === this.instanceId) throw selfChildError(options.instanceId);
     if (options.retry) validateRetryPolicy(options.retry);
     let firstId: string | undefined;
+    const at = this.sourceOf(this.callChildWorkflow);
     const attempt = () => {
       const id = this.x.nextSequenceNumber();
       // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
       const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.x.generation), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
-      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId }, 'child', name);
+      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId, ...at }, 'child', name);
     };
     if (!options.retry) return attempt();
     const first = attempt();
@@ -144,7 +149,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     this.x.assertInTurn('createTimer');
     const at = this.fireTime(fireAt, 'fireAt');
     const id = this.x.nextSequenceNumber();
-    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' } }, 'timer', 'timer');
+    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' }, ...this.sourceOf(this.createTimer) }, 'timer', 'timer');
   }
 
   waitForExternalEvent<T = unknown>(name: string, options: { timeoutMs?: number } = {}): DurableTask<T> {
@@ -161,7 +166,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     }
     // The timeout is a durable timer; if the event wins, the timer's later firing changes nothing.
     const id = this.x.nextSequenceNumber();
-    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name } }, 'timer', name, () =>
+    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name }, ...this.sourceOf(this.waitForExternalEvent) }, 'timer', name, () =>
       this.x.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
     );
     return task;
@@ -180,7 +185,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const instanceId =
       options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
-    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags });
+    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags, ...this.sourceOf(this.scheduleNewWorkflow) });
     return instanceId;
   }
 
@@ -189,7 +194,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const payload = this.encode(data, `data of event '${eventName}'`);
-    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload });
+    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload, ...this.sourceOf(this.sendEvent) });
   }
 
   continueAsNew(input: unknown, options: { saveEvents?: boolean } = {}): void {
@@ -207,6 +212,13 @@ export class ReplayWorkflowContext implements WorkflowContext {
   /** A name-based UUID of this execution and the next value of its deterministic counter. */
   private derivedId(kind: 'guid' | 'task'): string {
     return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${kind}:${this.x.nextGuidIndex()}`);
+  }
+
+  /** `{ source }` for a new call on a worker that records them; nothing while replaying (history has it). */
+  private sourceOf(method: Function): { source?: SourceLocation } {
+    if (!this.options.recordSourceLocations || this.x.isReplaying) return {};
+    const source = callSite(method);
+    return source ? { source } : {};
   }
 
   private encode(value: unknown, what: string): Payload {

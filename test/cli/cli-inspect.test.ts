@@ -157,7 +157,7 @@ describe('durabletask CLI: list, show and errors', () => {
     const ndb = new Database(newer);
     ndb.exec(`CREATE TABLE durabletask_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO durabletask_meta VALUES ('schema_version', '99')`);
     ndb.close();
-    assertOneLineError(cli(newer, 'list'), 5, /schema version 99, newer than schema version 2/);
+    assertOneLineError(cli(newer, 'list'), 5, /schema version 99, newer than schema version 3/);
   });
 
   it('read-only commands never turn an empty file into a task hub nor migrate an old one', () => {

@@ -9,6 +9,7 @@ import { deliveryCases } from './backend-cases/delivery-cases.js';
 import { instanceCases } from './backend-cases/instance-cases.js';
 import { lockingCases } from './backend-cases/locking-cases.js';
 import { queryCases } from './backend-cases/query-cases.js';
+import { servingCases } from './backend-cases/serving-cases.js';
 
 export function backendConformanceSuite(label: string, makeBackend: () => Promise<Backend>): void {
   describe(label, () => {
@@ -18,5 +19,6 @@ export function backendConformanceSuite(label: string, makeBackend: () => Promis
     describe('activities and timers', () => activityCases(makeBackend));
     describe('messages', () => deliveryCases(makeBackend));
     describe('queries, purge and signals', () => queryCases(makeBackend));
+    describe('workers and what they serve', () => servingCases(makeBackend));
   });
 }

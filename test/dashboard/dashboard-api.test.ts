@@ -1,6 +1,8 @@
 // The dashboard's JSON API over a real server: every endpoint, and every error case with its status and the
 // parameter or reason it names (400 bad input, 403 read-only, 404 unknown, 409 refused by the engine's rules).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CountsJson, FamilyJson, HistoryEventJson, InfoJson, InstanceJson, InstancePageJson, TimelineJson } from '../../src/dashboard/api-types.js';
 import { eventually } from '../support/harness.js';
@@ -147,6 +149,11 @@ describe('dashboard API', () => {
     const history = (await get<HistoryEventJson[]>('/api/instances/order-1/history')).body;
     assert.deepEqual(charge.segments[0]!.events.map((i) => history[i]?.type), ['taskScheduled', 'taskFailed']);
     assert.deepEqual(charge.segments[1]!.events.map((i) => history[i]?.type), ['timerCreated', 'timerFired']);
+    // The worker records where each call was made: the fixture's line of the reserve call.
+    const fixture = fileURLToPath(new URL('./dashboard-fixture.js', import.meta.url));
+    const line = readFileSync(fixture, 'utf8').split('\n').findIndex((l) => l.includes('// source:reserve')) + 1;
+    assert.deepEqual(rows.get('reserve')?.source && [rows.get('reserve')!.source!.file, rows.get('reserve')!.source!.line], [fixture, line]);
+    assert.ok(body.rows.every((r) => r.source?.file === fixture), 'every call has its source');
     assertError(await get('/api/instances/nobody/timeline'), 404, /'nobody' not found/);
   });
 

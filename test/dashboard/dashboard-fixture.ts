@@ -33,7 +33,7 @@ export async function audit(_ctx: WorkflowContext, order: { id: string }) {
 
 export async function order(ctx: WorkflowContext, input: { id: string }) {
   ctx.setCustomStatus({ stage: 'reserving' });
-  await ctx.callActivity(reserve, input);
+  await ctx.callActivity(reserve, input); // source:reserve
   await ctx.callActivity('charge', input, { retry: { maxAttempts: 3, firstRetryIntervalMs: 20 } });
   await ctx.createTimer(15);
   const approval = await ctx.waitForExternalEvent<string>('approval', { timeoutMs: 30 }).catch(() => 'timed out');
@@ -71,6 +71,7 @@ export async function startDashboardFixture(options: { readOnly?: boolean } = {}
   const h = await startHarness({
     workflows: [order, ship, audit, doomed, waiter, childWaiter],
     activities: { reserve, charge: makeCharge(), explode },
+    recordSourceLocations: true,
   });
   const dashboard = await startDashboard({ backend: h.backend, port: 0, readOnly: options.readOnly, version: 'test' });
   return {

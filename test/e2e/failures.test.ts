@@ -1,5 +1,6 @@
-// End-to-end: how failures are recorded (workflow errors, activity errors with causes, unregistered code),
-// non-determinism after a code change, non-durable awaits, and payload limits.
+// End-to-end: how failures are recorded (workflow errors, activity errors with causes), unregistered code
+// that waits for a capable worker instead of failing, non-determinism after a code change, non-durable awaits,
+// and payload limits.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PayloadTooLargeError, TaskFailedError } from '../../src/errors.js';
@@ -60,31 +61,46 @@ describe('e2e: failures', () => {
     assert.deepEqual(failed.failureDetails, details);
   });
 
-  it('an unregistered activity fails its task; the workflow may catch it', async (t) => {
-    async function callsMissing(ctx: WorkflowContext) {
-      try {
-        await ctx.callActivity('missingActivity');
-        return 'no error';
-      } catch (error) {
-        return (error as TaskFailedError).details;
-      }
+  it('an unregistered activity never fails its workflow: the task waits for a worker that has it', async (t) => {
+    async function missingActivity(_ctx: ActivityContext, n: number) {
+      return n * 2;
     }
-    const h = await startHarness({ workflows: [callsMissing] });
+    async function callsMissing(ctx: WorkflowContext) {
+      return ctx.callActivity(missingActivity, 21);
+    }
+    async function ping() {
+      return 'pong';
+    }
+    const h = await startHarness({ workflows: [callsMissing, ping] });
     t.after(() => h.stop());
-    const state = await h.run(callsMissing, undefined, 'missing-act');
-    const details = state.output as TaskFailedError['details'];
-    assert.equal(details.errorType, 'ActivityNotRegistered');
-    assert.match(details.errorMessage, /missingActivity/);
-    assert.equal(details.isNonRetriable, true);
+    const id = await h.client.scheduleNewWorkflow(callsMissing, { instanceId: 'missing-act' });
+    await eventually(async () => (await h.client.getWorkflowHistory(id)).some((e) => e.type === 'taskScheduled'));
+    // The worker keeps serving what it has while the task waits.
+    assert.equal((await h.run(ping, undefined, 'ping')).output, 'pong');
+    assert.equal((await h.client.getWorkflowState(id))?.runtimeStatus, 'RUNNING');
+    assert.ok(!(await h.client.getWorkflowHistory(id)).some((e) => e.type === 'taskFailed'));
+    await h.addWorker({ workflows: [], activities: [missingActivity] });
+    const state = await h.client.waitForWorkflowCompletion(id, { timeoutMs: 5000 });
+    assert.equal(state.runtimeStatus, 'COMPLETED');
+    assert.equal(state.output, 42);
   });
 
-  it('an unregistered workflow fails the instance with a clear message', async (t) => {
-    const h = await startHarness({});
+  it('an unregistered workflow never fails: the instance stays PENDING until a worker registers it', async (t) => {
+    async function ping() {
+      return 'pong';
+    }
+    async function noSuchWorkflow() {
+      return 'finally';
+    }
+    const h = await startHarness({ workflows: [ping] });
     t.after(() => h.stop());
-    const state = await h.run('noSuchWorkflow', undefined, 'missing-wf');
-    assert.equal(state.runtimeStatus, 'FAILED');
-    assert.equal(state.failureDetails?.errorType, 'NotRegisteredError');
-    assert.match(state.failureDetails!.errorMessage, /no workflow named 'noSuchWorkflow' is registered/);
+    const id = await h.client.scheduleNewWorkflow('noSuchWorkflow', { instanceId: 'missing-wf' });
+    assert.equal((await h.run(ping, undefined, 'ping')).output, 'pong');
+    assert.equal((await h.client.getWorkflowState(id))?.runtimeStatus, 'PENDING');
+    await h.addWorker({ workflows: [noSuchWorkflow] });
+    const state = await h.client.waitForWorkflowCompletion(id, { timeoutMs: 5000 });
+    assert.equal(state.runtimeStatus, 'COMPLETED');
+    assert.equal(state.output, 'finally');
   });
 });
 

@@ -51,11 +51,11 @@ describe('the npm package', () => {
   });
   after(() => rmSync(PROJECT, { recursive: true, force: true }));
 
-  it('holds the runtime, its types, the protos and the README, and nothing else', () => {
-    const allowed = /^(dist\/src\/.+\.(js|d\.ts)|proto\/[^/]+\.proto|proto\/README\.md|README\.md|LICENSE|package\.json)$/;
+  it('holds the runtime, its types, the dashboard page, the protos and the README, and nothing else', () => {
+    const allowed = /^(dist\/src\/.+\.(js|d\.ts)|dist\/dashboard\/app\.(js|css)|proto\/[^/]+\.proto|proto\/README\.md|README\.md|LICENSE|package\.json)$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     assert.deepEqual(files.filter((f) => /\.test\.|^dist\/(test|bench|examples)\//.test(f)), []);
-    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'proto/orchestrator_service.proto', 'README.md']) {
+    for (const needed of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'proto/orchestrator_service.proto', 'README.md', 'dist/dashboard/app.js', 'dist/dashboard/app.css']) {
       assert.ok(files.includes(needed), `the package ships ${needed}`);
     }
   });

@@ -5,6 +5,7 @@
 // - duplicate delivery: a completed activity's result, or a committed timer's firing, is delivered a second
 //   time, late, straight into the instance's inbox (the engine must drop the copy).
 import type {
+  WorkerInfo,
   ActivityLeaseRequest,
   ActivityWorkItem,
   Backend,
@@ -155,6 +156,15 @@ export class FaultyBackend implements Backend {
   }
   countWorkflows(query: WorkflowCountQuery): Promise<WorkflowCounts> {
     return this.call(() => this.inner.countWorkflows(query));
+  }
+  heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    return this.inner.heartbeatWorker(worker);
+  }
+  removeWorker(workerId: string): Promise<void> {
+    return this.inner.removeWorker(workerId);
+  }
+  listWorkers(options?: { since?: Date }): Promise<WorkerInfo[]> {
+    return this.inner.listWorkers(options);
   }
   purgeWorkflow(instanceId: string): Promise<boolean> {
     return this.call(() => this.inner.purgeWorkflow(instanceId));

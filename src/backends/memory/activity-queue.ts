@@ -1,5 +1,6 @@
-// The memory backend's activity queue. A heap keyed by the time each task can next be locked (insert time,
-// abandon delay, or lease expiry) makes a lock O(log n), so a fan-out of 10,000 tasks stays linear.
+// The memory backend's activity queue. A heap per activity name keyed by the time each task can next be
+// locked (insert time, abandon delay, or lease expiry) makes a lock O(log n) per name the worker serves,
+// so a fan-out of 10,000 tasks stays linear and tasks no worker can run are never read.
 import { randomUUID } from 'node:crypto';
 import type { TaskScheduledEvent } from '../../protocol/history.js';
 import { MinHeap, dueBefore, type DueKey } from './min-heap.js';
@@ -24,7 +25,7 @@ interface HeapEntry extends DueKey {
 export class ActivityQueue {
   private readonly tasks = new Map<string, TaskRow>();
   private readonly byInstance = new Map<string, Set<TaskRow>>();
-  private readonly heap = new MinHeap<HeapEntry>(dueBefore);
+  private readonly heaps = new Map<string, MinHeap<HeapEntry>>();
   private nextSeq = 1;
 
   get size(): number {
@@ -54,10 +55,10 @@ export class ActivityQueue {
     task.availableAt = now + leaseMs;
   }
 
-  /** Locks the task that has been lockable longest, or returns undefined. */
-  lock(now: number, lockedBy: string, leaseMs: number): TaskRow | undefined {
-    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
-      this.heap.pop();
+  /** Locks the task of `names` (undefined: any name) that has been lockable longest, or returns undefined. */
+  lock(now: number, lockedBy: string, leaseMs: number, names?: readonly string[]): TaskRow | undefined {
+    for (let heap = this.dueHeap(now, names); heap; heap = this.dueHeap(now, names)) {
+      const top = heap.pop()!;
       const task = top.task;
       // Entries go stale when the task is deleted, renewed or abandoned; the task's current key decides.
       if (this.tasks.get(task.id) !== task || task.availableAt !== top.at) continue;
@@ -101,9 +102,19 @@ export class ActivityQueue {
   /** The earliest time some task may become lockable (stale entries may make it early). */
   /** The earliest time some task becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
-    for (let top = this.heap.peek(); top; top = this.heap.peek()) {
+    let earliest: number | undefined;
+    for (const heap of this.heaps.values()) {
+      const at = this.liveTop(heap);
+      if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    return earliest;
+  }
+
+  /** The due time of the heap's first live entry; stale entries on top are dropped. */
+  private liveTop(heap: MinHeap<HeapEntry>): number | undefined {
+    for (let top = heap.peek(); top; top = heap.peek()) {
       if (this.tasks.get(top.task.id) === top.task && top.task.availableAt === top.at) return top.at;
-      this.heap.pop();
+      heap.pop();
     }
     return undefined;
   }
@@ -111,10 +122,27 @@ export class ActivityQueue {
   clear(): void {
     this.tasks.clear();
     this.byInstance.clear();
-    this.heap.clear();
+    this.heaps.clear();
+  }
+
+  /** The heap among the names whose top is due by now and due longest. */
+  private dueHeap(now: number, names: readonly string[] | undefined): MinHeap<HeapEntry> | undefined {
+    let best: MinHeap<HeapEntry> | undefined;
+    let bestTop: HeapEntry | undefined;
+    for (const name of names ?? this.heaps.keys()) {
+      const heap = this.heaps.get(name);
+      const top = heap?.peek();
+      if (top && top.at <= now && (!bestTop || dueBefore(top, bestTop))) {
+        best = heap;
+        bestTop = top;
+      }
+    }
+    return best;
   }
 
   private enqueue(task: TaskRow): void {
-    this.heap.push({ at: task.availableAt, seq: task.seq, task });
+    let heap = this.heaps.get(task.event.name);
+    if (!heap) this.heaps.set(task.event.name, (heap = new MinHeap<HeapEntry>(dueBefore)));
+    heap.push({ at: task.availableAt, seq: task.seq, task });
   }
 }

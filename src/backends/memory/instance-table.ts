@@ -1,7 +1,8 @@
 // The memory backend's instances: row, history and inbox per instance, plus heaps keyed by when each
 // instance can next be locked (its earliest visible inbox event, or its lease expiry) so that a lock
 // finds the instance whose work has waited longest without scanning every instance. Started instances
-// have their own heap, served before the new (PENDING) ones, as on the other backends.
+// have their own heaps, served before the new (PENDING) ones, as on the other backends; the heaps are per
+// workflow name, so a lock reads only the names its worker serves.
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -34,10 +35,15 @@ interface HeapEntry extends DueKey {
   inst: InstanceState;
 }
 
+interface ReadyHeaps {
+  started: MinHeap<HeapEntry>;
+  fresh: MinHeap<HeapEntry>;
+}
+
 export class InstanceTable {
   private readonly instances = new Map<string, InstanceState>();
-  private readonly started = new MinHeap<HeapEntry>(dueBefore);
-  private readonly fresh = new MinHeap<HeapEntry>(dueBefore);
+  /** Per workflow name: started and new instances. */
+  private readonly ready = new Map<string, ReadyHeaps>();
   private nextSeq = 1;
 
   get(instanceId: string): InstanceState | undefined {
@@ -74,11 +80,20 @@ export class InstanceTable {
     this.reschedule(inst);
   }
 
-  /** Locks the instance due longest, taking up to maxEvents visible inbox events in arrival order. */
-  lock(now: number, lockedBy: string, leaseMs: number, maxEvents: number): { inst: InstanceState; batch: InboxEntry[] } | undefined {
-    for (const heap of [this.started, this.fresh]) {
-      for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
-        heap.pop();
+  /**
+   * Locks the instance due longest among those of `names` (undefined: any name), taking up to maxEvents
+   * visible inbox events in arrival order.
+   */
+  lock(
+    now: number,
+    lockedBy: string,
+    leaseMs: number,
+    maxEvents: number,
+    names?: readonly string[],
+  ): { inst: InstanceState; batch: InboxEntry[] } | undefined {
+    for (const kind of ['started', 'fresh'] as const) {
+      for (let heap = this.dueHeap(kind, now, names); heap; heap = this.dueHeap(kind, now, names)) {
+        const top = heap.pop()!;
         const inst = top.inst;
         if (inst.key !== top || this.instances.get(inst.record.instanceId) !== inst) continue;
         const batch = this.take(inst, now, lockedBy, leaseMs, maxEvents);
@@ -149,10 +164,13 @@ export class InstanceTable {
 
   /** The earliest time some instance becomes lockable. Stale entries on top are dropped on the way. */
   nextDueAt(): number | undefined {
-    const a = this.liveTop(this.started);
-    const b = this.liveTop(this.fresh);
-    if (a === undefined) return b;
-    return b === undefined ? a : Math.min(a, b);
+    let earliest: number | undefined;
+    for (const heaps of this.ready.values()) {
+      for (const at of [this.liveTop(heaps.started), this.liveTop(heaps.fresh)]) {
+        if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+      }
+    }
+    return earliest;
   }
 
   private liveTop(heap: MinHeap<HeapEntry>): number | undefined {
@@ -165,8 +183,22 @@ export class InstanceTable {
 
   clear(): void {
     this.instances.clear();
-    this.started.clear();
-    this.fresh.clear();
+    this.ready.clear();
+  }
+
+  /** The heap of `kind` among the names whose top is due by now and due longest. */
+  private dueHeap(kind: keyof ReadyHeaps, now: number, names: readonly string[] | undefined): MinHeap<HeapEntry> | undefined {
+    let best: MinHeap<HeapEntry> | undefined;
+    let bestTop: HeapEntry | undefined;
+    for (const name of names ?? this.ready.keys()) {
+      const heap = this.ready.get(name)?.[kind];
+      const top = heap?.peek();
+      if (top && top.at <= now && (!bestTop || dueBefore(top, bestTop))) {
+        best = heap;
+        bestTop = top;
+      }
+    }
+    return best;
   }
 
   private reschedule(inst: InstanceState): void {
@@ -185,6 +217,8 @@ export class InstanceTable {
   private push(inst: InstanceState, at: number, seq: number): void {
     const entry: HeapEntry = { at, seq, inst };
     inst.key = entry;
-    (inst.record.runtimeStatus === 'PENDING' ? this.fresh : this.started).push(entry);
+    let heaps = this.ready.get(inst.record.name);
+    if (!heaps) this.ready.set(inst.record.name, (heaps = { started: new MinHeap<HeapEntry>(dueBefore), fresh: new MinHeap<HeapEntry>(dueBefore) }));
+    (inst.record.runtimeStatus === 'PENDING' ? heaps.fresh : heaps.started).push(entry);
   }
 }

@@ -22,14 +22,17 @@ import type {
   WorkflowCounts,
   WorkflowQuery,
   TurnResult,
+  WorkerInfo,
   WorkflowWorkItem,
 } from '../backend.js';
-import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord } from '../shared/instance-record.js';
+import { DEFAULT_MAX_EVENTS, applyInstanceUpdate, newInstanceRecord, pendingStartAt } from '../shared/instance-record.js';
+import { servesName } from '../shared/lock-names.js';
 import { ActivityQueue, type TaskRow } from './activity-queue.js';
 import { copyData } from './copy-data.js';
 import { InstanceTable, type InboxEntry, type InstanceState } from './instance-table.js';
 import { countInstances, listInstances } from './list-instances.js';
 import { SignalHub } from './signal-hub.js';
+import { WorkerTable } from './worker-table.js';
 
 export interface MemoryBackendOptions {
   /** Where "now" comes from: timers, scheduled starts and leases fall due by it. @default the real clock */
@@ -39,6 +42,7 @@ export interface MemoryBackendOptions {
 export class MemoryBackend implements Backend {
   private readonly instances = new InstanceTable();
   private readonly activities = new ActivityQueue();
+  private readonly workers = new WorkerTable();
   private readonly clock: Clock;
   private readonly signals: SignalHub;
 
@@ -77,7 +81,7 @@ export class MemoryBackend implements Backend {
 
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     const maxEvents = Math.max(1, options.maxEvents ?? DEFAULT_MAX_EVENTS);
-    const locked = this.instances.lock(this.clock.now(), options.lockedBy, options.leaseMs, maxEvents);
+    const locked = this.instances.lock(this.clock.now(), options.lockedBy, options.leaseMs, maxEvents, options.names);
     this.signals.rearm();
     return locked && this.workflowItemOf(locked.inst, locked.batch);
   }
@@ -119,10 +123,12 @@ export class MemoryBackend implements Backend {
     this.instances.unlock(inst);
     const lease = options.leaseActivities;
     const leased: ActivityWorkItem[] = [];
-    turn.activityTasks.forEach((task, i) => {
-      const row = this.activities.insert(inst.record.instanceId, task, nowMs, lease && i < lease.max ? lease : undefined);
+    for (const task of turn.activityTasks) {
+      // Only tasks the committing worker can run are leased to it.
+      const take = lease && leased.length < lease.max && servesName(lease, task.name);
+      const row = this.activities.insert(inst.record.instanceId, task, nowMs, take ? lease : undefined);
       if (row.lockToken) leased.push(this.workItemOf(row));
-    });
+    }
     for (const timer of turn.timers) this.instances.enqueue(inst, timer.event, timer.visibleAt.getTime());
     const changed = new Set<string>();
     if (inst.record.runtimeStatus !== before) changed.add(inst.record.instanceId);
@@ -149,7 +155,7 @@ export class MemoryBackend implements Backend {
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    const task = this.activities.lock(this.clock.now(), options.lockedBy, options.leaseMs);
+    const task = this.activities.lock(this.clock.now(), options.lockedBy, options.leaseMs, options.names);
     this.signals.rearm();
     return task && this.workItemOf(task);
   }
@@ -183,7 +189,10 @@ export class MemoryBackend implements Backend {
     if (!inst || !step) return undefined;
     this.execute(step, new Set());
     const lease = options.leaseWorkflow;
-    const batch = lease && this.instances.lockOne(inst, this.clock.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
+    const batch =
+      lease &&
+      servesName(lease, inst.record.name) &&
+      this.instances.lockOne(inst, this.clock.now(), lease.lockedBy, lease.leaseMs, Math.max(1, lease.maxEvents ?? DEFAULT_MAX_EVENTS));
     if (batch) return this.workflowItemOf(inst, batch);
     this.signals.emit({ kind: 'workflowWork' });
     return undefined;
@@ -224,6 +233,18 @@ export class MemoryBackend implements Backend {
     }
     this.deleteInstance(inst);
     return true;
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    this.workers.heartbeat(worker, Date.now()); // liveness is wall-clock time, like the other backends
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.workers.remove(workerId);
+  }
+
+  async listWorkers(options: { since?: Date } = {}): Promise<WorkerInfo[]> {
+    return this.workers.list(options.since);
   }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {

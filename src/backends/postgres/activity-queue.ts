@@ -12,13 +12,30 @@ import { Params, type Tables } from './queries.js';
 import { leaseSql, type WorkflowHandle } from './workflow-queue.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 
+/**
+ * The id of the task to lock: for each name the worker serves (or, without names, each name queued, found by
+ * a loose index scan), the oldest available task by one seek on tasks_ready, and the oldest of those.
+ */
+function nextTaskSql(p: Params, t: Tables, names: readonly string[] | undefined): string {
+  const source =
+    names === undefined
+      ? `WITH RECURSIVE n(name) AS (
+          SELECT (SELECT name FROM ${t.tasks} ORDER BY name LIMIT 1)
+          UNION ALL SELECT (SELECT name FROM ${t.tasks} WHERE name > n.name ORDER BY name LIMIT 1) FROM n WHERE n.name IS NOT NULL)
+        SELECT name FROM n WHERE name IS NOT NULL`
+      : `SELECT unnest(${p.add(names)}::text[]) AS name`;
+  return `SELECT c.id FROM (${source}) n CROSS JOIN LATERAL (
+      SELECT id, visible_at FROM ${t.tasks} WHERE name = n.name AND visible_at <= now() ORDER BY visible_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+    ) c ORDER BY c.visible_at, c.id LIMIT 1`;
+}
+
 export async function lockActivity(pool: Pool, t: Tables, options: LockOptions): Promise<ActivityWorkItem | undefined> {
   const p = new Params();
   const token = randomUUID();
   const result = await pool.query<{ id: string; instance_id: string; event: string; visible_at: Date; dequeue_count: number }>(
     `UPDATE ${t.tasks} SET lock_token = ${p.add(token)}, locked_by = ${p.add(options.lockedBy)},
        visible_at = ${leaseSql(p, options.leaseMs)}, dequeue_count = dequeue_count + 1
-     WHERE id = (SELECT id FROM ${t.tasks} WHERE visible_at <= now() ORDER BY visible_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     WHERE id = (${nextTaskSql(p, t, options.names)})
      RETURNING id, instance_id, event, visible_at, dequeue_count`,
     p.values,
   );
@@ -103,8 +120,9 @@ function completionsStatement(t: Tables, batch: Completion[]) {
       SELECT * FROM unnest(${p.add(col((q) => q.item.id))}::bigint[], ${p.add(col((q) => q.item.lockToken))}::text[],
         ${p.add(col((q) => encodeEvent(q.result)))}::text[], ${p.add(col((q) => q.lease !== undefined))}::boolean[],
         ${p.add(col((q) => q.token))}::text[], ${p.add(col((q) => q.lease?.lockedBy ?? null))}::text[],
-        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? DEFAULT_MAX_EVENTS))}::integer[])
-      WITH ORDINALITY AS x(id, tok, event, want, newtok, by, ms, maxev, k)
+        ${p.add(col((q) => q.lease?.leaseMs ?? 0))}::double precision[], ${p.add(col((q) => q.lease?.maxEvents ?? DEFAULT_MAX_EVENTS))}::integer[],
+        ${p.add(col((q) => (q.lease?.names === undefined ? null : JSON.stringify(q.lease.names))))}::text[])
+      WITH ORDINALITY AS x(id, tok, event, want, newtok, by, ms, maxev, names, k)
     ), del AS (
       DELETE FROM ${t.tasks} d USING x WHERE d.id = x.id AND d.lock_token = x.tok RETURNING x.k, d.instance_id
     ), solo AS (
@@ -115,6 +133,7 @@ function completionsStatement(t: Tables, batch: Completion[]) {
       WHERE x.want AND i.instance_id = del.instance_id
         AND (i.lock_expires_at IS NULL OR i.lock_expires_at <= now())
         AND NOT (i.runtime_status = 'PENDING' AND i.scheduled_start_at > now())
+        AND (x.names IS NULL OR x.names::jsonb ? i.name)
       RETURNING x.k, i.instance_id, i.runtime_status, i.history_length, i.execution_id, i.lock_expires_at, x.maxev
     ), ins AS (
       INSERT INTO ${t.inbox} (instance_id, event, visible_at, dequeue_count)

@@ -30,7 +30,7 @@ export class LockBatcher {
     // Requests with the same options share a statement (one worker's loop asks with the same ones).
     const groups = new Map<string, Pending[]>();
     for (const p of batch) {
-      const key = JSON.stringify([p.options.lockedBy, p.options.leaseMs, p.options.maxEvents ?? null]);
+      const key = JSON.stringify([p.options.lockedBy, p.options.leaseMs, p.options.maxEvents ?? null, p.options.names ?? null]);
       const group = groups.get(key);
       if (group) group.push(p);
       else groups.set(key, [p]);

@@ -114,6 +114,25 @@ function migrationSteps(t: Tables, schema: string): string[][] {
       `CREATE INDEX inbox_visible_started ON ${t.inbox} (visible_at, seq) WHERE NOT is_start`,
       `CREATE INDEX inbox_visible_new ON ${t.inbox} (visible_at, seq) WHERE is_start`,
     ],
+    // Version 3: a worker locks only work it can run. Tasks carry their activity name, and the queue's index
+    // leads with it, so a lock is one seek per name the worker serves (activity-queue.ts). Workers announce
+    // themselves in the workers table (heartbeats), which tells why queued work waits.
+    [
+      `ALTER TABLE ${t.tasks} ADD COLUMN name text NOT NULL DEFAULT ''`,
+      `UPDATE ${t.tasks} SET name = coalesce(event::jsonb ->> 'name', '')`,
+      `DROP INDEX ${t.schema}.tasks_visible`,
+      `CREATE INDEX tasks_ready ON ${t.tasks} (name, visible_at, id)`,
+      `CREATE TABLE ${t.workers} (
+        worker_id text PRIMARY KEY,
+        name text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        workflows text[] NOT NULL,
+        activities text[] NOT NULL,
+        started_at timestamptz NOT NULL,
+        heartbeat_at timestamptz NOT NULL
+      )`,
+    ],
   ];
 }
 

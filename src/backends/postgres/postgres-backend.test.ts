@@ -111,7 +111,7 @@ describe('PostgresBackend on a shared database', () => {
     const [writer, reader] = [makeOn(schema), makeOn(schema)];
     await Promise.all([writer.init(), reader.init()]);
     try {
-      assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 2 }]);
+      assert.deepEqual(await adminQuery(`SELECT version FROM "${schema}".schema_version`), [{ version: 3 }]);
       assert.deepEqual(await triggers(), []);
       assert.deepEqual(await adminQuery(`SELECT is_start FROM "${schema}".inbox ORDER BY seq`), [{ is_start: true }, { is_start: false }]);
       const queued = await reader.lockWorkflowWorkItem(LOCK);
@@ -131,7 +131,7 @@ describe('PostgresBackend on a shared database', () => {
     try {
       await Promise.all(backends.map((backend) => backend.init()));
       const rows = await adminQuery<{ version: number }>(`SELECT version FROM "${schema}".schema_version`);
-      assert.deepEqual(rows, [{ version: 2 }]);
+      assert.deepEqual(rows, [{ version: 3 }]);
       await backends[0]!.createWorkflowInstance(start('wf-1'));
       assert.equal((await backends[1]!.getWorkflowMetadata('wf-1'))?.runtimeStatus, 'PENDING');
       await adminQuery(`UPDATE "${schema}".schema_version SET version = 99`);
@@ -139,7 +139,7 @@ describe('PostgresBackend on a shared database', () => {
       await assert.rejects(late.init(), (err: unknown) => {
         assert.ok(err instanceof DurableTaskError);
         assert.match(err.message, /version 99/);
-        assert.match(err.message, /version 2 /);
+        assert.match(err.message, /version 3 /);
         return true;
       });
       await late.close();

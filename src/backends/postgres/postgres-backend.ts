@@ -20,6 +20,7 @@ import type {
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
+  WorkerInfo,
 } from '../backend.js';
 import { InvalidArgumentError, UnavailableError } from '../../errors.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
@@ -34,6 +35,7 @@ import { TurnBatcher } from './turn-batch.js';
 import { ActivityBatcher } from './activity-batch.js';
 import { LockBatcher } from './lock-batch.js';
 import { CreateBatcher } from './create-batch.js';
+import { heartbeatWorker, listWorkers, removeWorker } from './worker-store.js';
 import { isStartMessage } from '../../core/delivery.js';
 
 export interface PostgresBackendOptions {
@@ -225,6 +227,21 @@ export class PostgresBackend implements Backend {
   async purgeWorkflow(instanceId: string): Promise<boolean> {
     this.assertOpen();
     return purgeInstance(this.pool, this.tables, instanceId);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    this.assertOpen();
+    await heartbeatWorker(this.pool, this.tables, worker);
+  }
+
+  async removeWorker(workerId: string): Promise<void> {
+    this.assertOpen();
+    await removeWorker(this.pool, this.tables, workerId);
+  }
+
+  async listWorkers(options: { since?: Date } = {}): Promise<WorkerInfo[]> {
+    this.assertOpen();
+    return listWorkers(this.pool, this.tables, options.since);
   }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {

@@ -19,6 +19,7 @@ export interface Tables {
   readonly history: string;
   readonly inbox: string;
   readonly tasks: string;
+  readonly workers: string;
 }
 
 export function tablesOf(schema: string): Tables {
@@ -30,6 +31,7 @@ export function tablesOf(schema: string): Tables {
     history: `${s}.history`,
     inbox: `${s}.inbox`,
     tasks: `${s}.tasks`,
+    workers: `${s}.workers`,
   };
 }
 

@@ -111,7 +111,13 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
   const history = rowsOf(batch, (q) => q.result.newHistory.map((e, i) => ({ ord: i, event: encodeEvent(e) })));
   const deletes = rowsOf(batch, (q) => q.key.inboxSeqs);
   const tasks = rowsOf(batch, (q, k) =>
-    q.result.activityTasks.map((e, i) => ({ event: encodeEvent(e), token: tokens[k]![i] ?? null, by: q.request?.lockedBy ?? null, ms: q.request?.leaseMs ?? 0 })),
+    q.result.activityTasks.map((e, i) => ({
+      name: e.name,
+      event: encodeEvent(e),
+      token: tokens[k]![i] ?? null,
+      by: q.request?.lockedBy ?? null,
+      ms: q.request?.leaseMs ?? 0,
+    })),
   );
   const timers = rowsOf(batch, (q) => q.result.timers.map((timer) => ({ event: encodeEvent(timer.event), at: timer.visibleAt })));
   const messages = rowsOf(batch, (q) => q.result.messages.map((m) => ({ target: m.targetInstanceId, event: encodeEvent(m.event), at: m.visibleAt ?? null })));
@@ -134,13 +140,14 @@ function batchStatement(t: Tables, batch: Pending[], tokens: (string | null)[][]
       DELETE FROM ${t.inbox} e USING upd, unnest(${p.add(deletes.turn)}::integer[], ${p.add(deletes.items)}::bigint[]) AS r(k, seq)
       WHERE r.k = upd.k AND e.seq = r.seq AND e.instance_id = upd.instance_id
     ), a AS (
-      INSERT INTO ${t.tasks} (instance_id, event, lock_token, locked_by, visible_at, dequeue_count)
-      SELECT upd.instance_id, r.event, r.tok, CASE WHEN r.tok IS NULL THEN NULL ELSE r.by END,
+      INSERT INTO ${t.tasks} (instance_id, name, event, lock_token, locked_by, visible_at, dequeue_count)
+      SELECT upd.instance_id, r.name, r.event, r.tok, CASE WHEN r.tok IS NULL THEN NULL ELSE r.by END,
         CASE WHEN r.tok IS NULL THEN now() ELSE now() + r.ms * interval '1 millisecond' END,
         CASE WHEN r.tok IS NULL THEN 0 ELSE 1 END
       FROM upd JOIN unnest(${p.add(tasks.turn)}::integer[], ${p.add(tasks.items.map((r) => r.event))}::text[],
         ${p.add(tasks.items.map((r) => r.token))}::text[], ${p.add(tasks.items.map((r) => r.by))}::text[],
-        ${p.add(tasks.items.map((r) => r.ms))}::double precision[]) WITH ORDINALITY AS r(k, event, tok, by, ms, ord) ON r.k = upd.k
+        ${p.add(tasks.items.map((r) => r.ms))}::double precision[], ${p.add(tasks.items.map((r) => r.name))}::text[])
+        WITH ORDINALITY AS r(k, event, tok, by, ms, name, ord) ON r.k = upd.k
       ORDER BY r.ord RETURNING id, lock_token, visible_at
     ), ib AS (
       -- Each turn's timers, then its messages (read and planned as in turn-commit's inboxInsert), in order.

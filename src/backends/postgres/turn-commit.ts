@@ -4,6 +4,7 @@
 // plan, write the turn, execute the plan.
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
+import { servesName } from '../shared/lock-names.js';
 import type { ActivityLeaseRequest, ActivityWorkItem, InstanceUpdate, OutboundMessage, TurnResult } from '../backend.js';
 import { cancelsScheduledStart, deliveryTargets, isStartMessage, planTurnDelivery, type DeliveryStep, type EnqueueStep } from '../../core/delivery.js';
 import { LeaseLostError } from '../../errors.js';
@@ -95,11 +96,12 @@ function turnStatement(
   }
   if (result.activityTasks.length > 0) {
     const leaseMs = p.add(lease.request?.leaseMs ?? 0);
-    ctes.push(`a AS (INSERT INTO ${t.tasks} (instance_id, event, lock_token, locked_by, visible_at, dequeue_count)
-      SELECT ${id}, x.e, x.tok, CASE WHEN x.tok IS NULL THEN NULL ELSE ${p.add(lease.request?.lockedBy ?? null)}::text END,
+    ctes.push(`a AS (INSERT INTO ${t.tasks} (instance_id, name, event, lock_token, locked_by, visible_at, dequeue_count)
+      SELECT ${id}, x.n, x.e, x.tok, CASE WHEN x.tok IS NULL THEN NULL ELSE ${p.add(lease.request?.lockedBy ?? null)}::text END,
         CASE WHEN x.tok IS NULL THEN now() ELSE now() + ${leaseMs}::double precision * interval '1 millisecond' END,
         CASE WHEN x.tok IS NULL THEN 0 ELSE 1 END
-      FROM upd, unnest(${p.add(result.activityTasks.map(encodeEvent))}::text[], ${p.add(lease.tokens)}::text[]) WITH ORDINALITY x(e, tok, ord)
+      FROM upd, unnest(${p.add(result.activityTasks.map(encodeEvent))}::text[], ${p.add(lease.tokens)}::text[],
+        ${p.add(result.activityTasks.map((task) => task.name))}::text[]) WITH ORDINALITY x(e, tok, n, ord)
       ORDER BY x.ord RETURNING id, lock_token, visible_at)`);
   }
   if (result.timers.length > 0 || messages.length > 0) ctes.push(`ib AS (${inboxInsert(p, t, id, result, messages)})`);
@@ -115,9 +117,13 @@ export interface TurnRow {
   leased: { id: string; token: string; until: string }[];
 }
 
-/** Lock tokens for the tasks to insert already leased: the first `max`, null for the rest. */
+/**
+ * Lock tokens for the tasks to insert already leased: the first `max` the worker can run, null for the rest
+ * (which wait for a worker that serves them).
+ */
 export function leaseTokens(result: TurnResult, request?: ActivityLeaseRequest): (string | null)[] {
-  return result.activityTasks.map((_, i) => (request && i < request.max ? randomUUID() : null));
+  let taken = 0;
+  return result.activityTasks.map((task) => (request && taken < request.max && servesName(request, task.name) && ++taken ? randomUUID() : null));
 }
 
 export function leasedItems(key: LeaseKey, result: TurnResult, tokens: (string | null)[], row: TurnRow): ActivityWorkItem[] {

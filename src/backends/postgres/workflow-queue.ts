@@ -64,7 +64,11 @@ export async function lockWorkflows(
 ): Promise<{ items: WorkflowWorkItem[]; released: number }> {
   const p = new Params();
   const n = p.add(count);
-  const free = `(i.lock_expires_at IS NULL OR i.lock_expires_at <= now())`;
+  // Only instances the worker can run. Picks start from the inbox, so events of names it lacks are passed
+  // over row by row (the instance's name is on its row, not on its events); a worker serves the work it
+  // picks first, and only a deploy in progress leaves such events due.
+  const names = options.names === undefined ? '' : ` AND i.name = ANY(${p.add(options.names)}::text[])`;
+  const free = `(i.lock_expires_at IS NULL OR i.lock_expires_at <= now())${names}`;
   // A pick reads inbox rows, so an instance with several visible events can come up more than once: pick
   // `count` rows of each kind and keep the first `count` distinct instances, started ones first.
   const sql = `WITH started AS (

@@ -11,6 +11,8 @@ import type { Statements } from './statements.js';
 import { enqueue, readStatus, targetStateOf, type StatusRow } from './instance-store.js';
 import { enqueueLocked, type ArrivalRow } from './workflow-queue.js';
 import { planEvent } from '../../core/delivery.js';
+import { servesName } from '../shared/lock-names.js';
+import { activityCandidateSql, namesParam, readyParams } from './ready-query.js';
 
 interface TaskRow {
   id: number;
@@ -19,15 +21,15 @@ interface TaskRow {
   dequeue_count: number;
 }
 
-const NEXT_TASK = 'SELECT id, instance_id, event, dequeue_count FROM activity_tasks WHERE available_at <= ? ORDER BY available_at LIMIT 1';
-
-/** Whether a task can be locked now (a read, outside any transaction). */
-export function hasActivityWork(sql: Statements, now: number): boolean {
-  return sql.get(NEXT_TASK).get(now) !== undefined;
+/** Whether a task of these names can be locked now (a read, outside any transaction). */
+export function hasActivityWork(sql: Statements, now: number, names?: readonly string[]): boolean {
+  const param = namesParam(names);
+  return sql.get(activityCandidateSql(param === undefined)).get(readyParams(now, param)) !== undefined;
 }
 
 export function lockActivity(sql: Statements, tx: TxContext, options: LockOptions): ActivityWorkItem | undefined {
-  const row = sql.get(NEXT_TASK).get(tx.now) as TaskRow | undefined;
+  const names = namesParam(options.names);
+  const row = sql.get(activityCandidateSql(names === undefined)).get(readyParams(tx.now, names)) as TaskRow | undefined;
   if (!row) return undefined;
   const lockToken = randomUUID();
   const until = tx.now + options.leaseMs;
@@ -103,15 +105,16 @@ export function deliverResult(
 ): WorkflowWorkItem | undefined {
   const row = sql
     .get(
-      `SELECT instance_id, execution_id, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
+      `SELECT instance_id, execution_id, name, runtime_status, scheduled_start_at, history_length, lock_expires_at, next_visible_at
        FROM instances WHERE instance_id = ?`,
     )
-    .get(instanceId) as (ArrivalRow & StatusRow) | undefined;
+    .get(instanceId) as (ArrivalRow & StatusRow & { name: string }) | undefined;
   const step = row && planEvent(instanceId, event, targetStateOf(row), new Date(tx.now));
   if (!row || !step) return undefined;
   const visibleAt = step.visibleAt.getTime();
   const free = row.lock_expires_at === null || row.lock_expires_at <= tx.now;
-  if (lease && free && visibleAt <= tx.now) return enqueueLocked(sql, tx, row, event, lease);
+  // The worker that ran the activity takes the workflow only if it can run it.
+  if (lease && free && visibleAt <= tx.now && servesName(lease, row.name)) return enqueueLocked(sql, tx, row, event, lease);
   enqueue(sql, tx, instanceId, event, visibleAt);
   return undefined;
 }

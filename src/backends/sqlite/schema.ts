@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { FailedPreconditionError } from '../../errors.js';
 
 /** Schema version this code writes and reads. Bump it and add a migration for every change. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 export const META_TABLE = 'durabletask_meta';
 
@@ -137,8 +137,33 @@ CREATE INDEX instances_ready_started ON instances(next_visible_at) WHERE next_vi
 CREATE INDEX instances_ready_new ON instances(next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status = 'PENDING';
 `;
 
+// Version 3: a worker locks only work it can run (the names it registered), so both ready indexes and the
+// activity queue's lead with the name: a lock is one seek per name the worker serves, however much work
+// for other names waits. Tasks carry their activity name in a column for that. Workers announce
+// themselves in the workers table (heartbeats), which tells why queued work waits.
+const V3 = `
+ALTER TABLE activity_tasks ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE activity_tasks SET name = COALESCE(json_extract(event, '$.name'), '');
+DROP INDEX activity_tasks_available;
+CREATE INDEX activity_tasks_ready ON activity_tasks(name, available_at);
+DROP INDEX instances_ready_started;
+DROP INDEX instances_ready_new;
+CREATE INDEX instances_ready_started ON instances(name, next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status <> 'PENDING';
+CREATE INDEX instances_ready_new ON instances(name, next_visible_at) WHERE next_visible_at IS NOT NULL AND runtime_status = 'PENDING';
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  host         TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  workflows    TEXT NOT NULL,
+  activities   TEXT NOT NULL,
+  started_at   INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+);
+`;
+
 /** MIGRATIONS[v - 1] upgrades a database at version v to v + 1. */
-const MIGRATIONS: readonly string[] = [V2];
+const MIGRATIONS: readonly string[] = [V2, V3];
 
 /**
  * Creates the schema in an empty database or migrates an older one, inside the caller's write

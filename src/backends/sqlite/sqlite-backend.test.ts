@@ -76,12 +76,15 @@ describe('SqliteBackend files', () => {
     const b = new SqliteBackend({ path });
     await b.init();
     const check = new Database(path, { readonly: true });
-    assert.equal((check.prepare(`SELECT value FROM durabletask_meta WHERE key = 'schema_version'`).get() as { value: string }).value, '2');
+    assert.equal((check.prepare(`SELECT value FROM durabletask_meta WHERE key = 'schema_version'`).get() as { value: string }).value, '3');
     check.close();
     assert.deepEqual((await b.getWorkflowHistory('old')).map((e) => e.type), ['executionStarted', 'taskScheduled']);
     assert.deepEqual((await b.getWorkflowHistory('old', 1)).map((e) => e.type), ['taskScheduled']);
-    assert.equal((await b.lockActivityWorkItem(LOCK))?.event.taskExecutionId, 't1');
-    const item = (await b.lockWorkflowWorkItem(LOCK))!;
+    // The migrated task and instance carry their names: a worker that serves them locks them, another does not.
+    assert.equal(await b.lockActivityWorkItem({ ...LOCK, names: ['other'] }), undefined);
+    assert.equal((await b.lockActivityWorkItem({ ...LOCK, names: [scheduled.name] }))?.event.taskExecutionId, 't1');
+    assert.equal(await b.lockWorkflowWorkItem({ ...LOCK, names: ['other'] }), undefined);
+    const item = (await b.lockWorkflowWorkItem({ ...LOCK, names: ['wf'] }))!;
     assert.deepEqual(item.newEvents, [done]);
     assert.equal(item.historyLength, 2);
     await b.completeWorkflowWorkItem(item, turn({ newHistory: item.newEvents, instance: instanceUpdate('old', 'COMPLETED') }));

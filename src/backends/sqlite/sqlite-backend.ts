@@ -18,6 +18,7 @@ import type {
   WorkflowQuery,
   TurnResult,
   WorkflowWorkItem,
+  WorkerInfo,
 } from '../backend.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
 import type { WorkflowMetadata } from '../../protocol/metadata.js';
@@ -30,6 +31,7 @@ import { addEvent, createInstance, purgeInstance } from './instance-store.js';
 import { abandonWorkflow, completeWorkflow, hasWorkflowWork, lockWorkflow, renewWorkflow } from './workflow-queue.js';
 import { abandonActivity, completeActivity, hasActivityWork, lockActivity, renewActivity } from './activity-queue.js';
 import { countInstances, listInstances, readHistory, readMetadata } from './queries.js';
+import { heartbeatWorker, listWorkers, removeWorker } from './worker-store.js';
 
 export interface SqliteBackendOptions {
   /** Database file; ':memory:' for a private in-memory database (tests). @default './durabletask.sqlite' */
@@ -194,7 +196,7 @@ export class SqliteBackend implements Backend {
   async lockWorkflowWorkItem(options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
     // An idle poll is a read: it never takes the write lock that other processes' commits need. While
     // locks keep finding work, the read would only repeat the write's own query.
-    if (this.workflowsIdle && !(await this.read((sql) => hasWorkflowWork(sql, Date.now())))) return undefined;
+    if (this.workflowsIdle && !(await this.read((sql) => hasWorkflowWork(sql, Date.now(), options.names)))) return undefined;
     const item = await this.write((sql, tx) => lockWorkflow(sql, tx, options));
     this.workflowsIdle = item === undefined;
     return item;
@@ -221,7 +223,7 @@ export class SqliteBackend implements Backend {
   }
 
   async lockActivityWorkItem(options: LockOptions): Promise<ActivityWorkItem | undefined> {
-    if (this.activitiesIdle && !(await this.read((sql) => hasActivityWork(sql, Date.now())))) return undefined;
+    if (this.activitiesIdle && !(await this.read((sql) => hasActivityWork(sql, Date.now(), options.names)))) return undefined;
     const item = await this.write((sql, tx) => lockActivity(sql, tx, options));
     this.activitiesIdle = item === undefined;
     return item;
@@ -257,6 +259,18 @@ export class SqliteBackend implements Backend {
 
   purgeWorkflow(instanceId: string): Promise<boolean> {
     return this.write((sql, tx) => purgeInstance(sql, tx, instanceId));
+  }
+
+  heartbeatWorker(worker: Omit<WorkerInfo, 'heartbeatAt'>): Promise<void> {
+    return this.write((sql, tx) => heartbeatWorker(sql, tx, worker));
+  }
+
+  removeWorker(workerId: string): Promise<void> {
+    return this.write((sql) => removeWorker(sql, workerId));
+  }
+
+  listWorkers(options: { since?: Date } = {}): Promise<WorkerInfo[]> {
+    return this.read((sql) => listWorkers(sql, options.since));
   }
 
   subscribe(listener: (signal: BackendSignal) => void): () => void {

@@ -13,6 +13,8 @@ import { enqueue, executeStep, readStatus, refreshNextVisible, targetStateOf } f
 import { deliveryTargets, planTurnDelivery } from '../../core/delivery.js';
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
+import { servesName } from '../shared/lock-names.js';
+import { namesParam, readyParams, workflowCandidateSql } from './ready-query.js';
 
 /**
  * The work item's handle: the id range of its locked inbox rows (releasing them is a range seek, or a
@@ -39,20 +41,6 @@ interface InboxRow {
   dequeue_count: number;
 }
 
-// Started instances first, then new ones (PENDING), each oldest-due first: a backlog of new starts must
-// not make the timers and activity results of running workflows late, and finishing started work first
-// keeps a busy engine admitting only what it can run. UNION ALL with LIMIT 1 reads the second index only
-// when the first has nothing due.
-const CANDIDATE = `SELECT * FROM (
-    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_started
-    WHERE runtime_status <> 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
-    ORDER BY next_visible_at LIMIT 1)
-  UNION ALL SELECT * FROM (
-    SELECT instance_id, history_length, execution_id, runtime_status FROM instances INDEXED BY instances_ready_new
-    WHERE runtime_status = 'PENDING' AND next_visible_at <= ? AND (lock_expires_at IS NULL OR lock_expires_at <= ?)
-    ORDER BY next_visible_at LIMIT 1)
-  LIMIT 1`;
-
 interface Candidate {
   instance_id: string;
   history_length: number;
@@ -60,15 +48,18 @@ interface Candidate {
   runtime_status: RuntimeStatus;
 }
 
-/** Whether some unlocked instance has visible inbox events (a read, outside any transaction). */
-export function hasWorkflowWork(sql: Statements, now: number): boolean {
-  return sql.get(CANDIDATE).get(now, now, now, now) !== undefined;
+/** Whether some unlocked instance of these names has visible inbox events (a read, outside any transaction). */
+export function hasWorkflowWork(sql: Statements, now: number, names?: readonly string[]): boolean {
+  const param = namesParam(names);
+  return sql.get(workflowCandidateSql(param === undefined)).get(readyParams(now, param)) !== undefined;
 }
 
 export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
+  const names = namesParam(options.names);
+  const candidates = sql.get(workflowCandidateSql(names === undefined));
   // A candidate whose cached next_visible_at is stale finds no rows; repair it and try the next one.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const candidate = sql.get(CANDIDATE).get(tx.now, tx.now, tx.now, tx.now) as Candidate | undefined;
+    const candidate = candidates.get(readyParams(tx.now, names)) as Candidate | undefined;
     if (!candidate) return undefined;
     const item = lockInstance(sql, tx, candidate, options);
     if (item) return item;
@@ -218,21 +209,24 @@ function appendWarnings(sql: Statements, id: string, warnings: string[]): void {
 /** Queues the turn's activity tasks; the first `lease.max` are inserted already leased to that worker. */
 function insertTasks(sql: Statements, tx: TxContext, id: string, tasks: TaskScheduledEvent[], lease?: ActivityLeaseRequest): ActivityWorkItem[] {
   const leased: ActivityWorkItem[] = [];
-  tasks.forEach((task, i) => {
-    if (!lease || i >= lease.max) {
-      sql.get('INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event) VALUES (?, ?, ?, ?)').run(id, tx.now, tx.now, encodeEvent(task));
-      return;
+  for (const task of tasks) {
+    // Only tasks the committing worker can run are leased to it; the rest wait for a worker that serves them.
+    if (!lease || leased.length >= lease.max || !servesName(lease, task.name)) {
+      sql
+        .get('INSERT INTO activity_tasks (instance_id, name, available_at, enqueued_at, event) VALUES (?, ?, ?, ?, ?)')
+        .run(id, task.name, tx.now, tx.now, encodeEvent(task));
+      continue;
     }
     const lockToken = randomUUID();
     const until = tx.now + lease.leaseMs;
     const row = sql
       .get(
-        `INSERT INTO activity_tasks (instance_id, available_at, enqueued_at, event, lock_token, locked_by, lock_expires_at, dequeue_count)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+        `INSERT INTO activity_tasks (instance_id, name, available_at, enqueued_at, event, lock_token, locked_by, lock_expires_at, dequeue_count)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       )
-      .run(id, until, tx.now, encodeEvent(task), lockToken, lease.lockedBy, until);
+      .run(id, task.name, until, tx.now, encodeEvent(task), lockToken, lease.lockedBy, until);
     leased.push({ id: String(row.lastInsertRowid), instanceId: id, lockToken, lockedUntil: new Date(until), event: task, retryCount: 0 });
-  });
+  }
   return leased;
 }
 

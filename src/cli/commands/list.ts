@@ -1,6 +1,7 @@
 // `durabletask list`: instances of the task hub as a table or JSON, filtered by status, name and creation time.
 import type { Command } from 'commander';
-import type { WorkflowQuery } from '../../backends/backend.js';
+import type { WorkerInfo, WorkflowQuery } from '../../backends/backend.js';
+import { waitingReason } from '../../runtime/waiting-reason.js';
 import type { RuntimeStatus } from '../../protocol/status.js';
 import type { Client } from '../../runtime/client.js';
 import type { WorkflowState } from '../../runtime/workflow-state.js';
@@ -43,14 +44,30 @@ export function registerList(program: Command): void {
       if (options.createdTo !== undefined && options.olderThan !== undefined) throw usageError('give --created-to or --older-than, not both');
       if (options.olderThan !== undefined) options.createdTo = ageToInstant(options.olderThan);
       const query: WorkflowQuery = { statuses: options.status, name: options.name, createdFrom: options.createdFrom, createdTo: options.createdTo };
-      const { instances, more } = await withClient(globalsOf(command), (client) => collect(client, query, options.limit, options.json ?? false), {
-        readOnly: true,
-      });
+      const { instances, more, workers } = await withClient(globalsOf(command), async (client) => ({
+        ...(await collect(client, query, options.limit, options.json ?? false)),
+        workers: await client.listWorkers(),
+      }), { readOnly: true });
+      // Hints go to stderr, so the table and the JSON stay as they are for scripts.
+      for (const line of waitingNotes(instances, workers)) process.stderr.write(`${line}\n`);
       if (options.json) return printJson(instances.map(stateToJson));
       if (instances.length === 0) return print('no workflow instances match');
       print(formatTable(['INSTANCE ID', 'NAME', 'STATUS', 'CREATED', 'UPDATED'], instances.map((s) => [s.instanceId, s.name, s.runtimeStatus, formatTime(s.createdAt), formatTime(s.lastUpdatedAt)])));
       if (more) process.stderr.write(`(showing the first ${options.limit}; use --limit or filters to see more)\n`);
     });
+}
+
+/** One line per reason: how many listed instances wait for a worker, and why. */
+function waitingNotes(instances: WorkflowState[], workers: WorkerInfo[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const s of instances) {
+    const reason = waitingReason(s, workers);
+    if (reason) byReason.set(reason, [...(byReason.get(reason) ?? []), s.instanceId]);
+  }
+  return [...byReason].map(([reason, ids]) => {
+    const shown = ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', ...' : '');
+    return `(${ids.length} waiting: ${reason}: ${shown})`;
+  });
 }
 
 async function collect(

@@ -4,6 +4,7 @@ import type { CreateChildWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { defaultChildInstanceId } from '../ids.js';
 import { selfChildError } from '../links.js';
+import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateChildWorkflow(turn: Turn, action: CreateChildWorkflowAction): void {
@@ -13,16 +14,19 @@ export function applyCreateChildWorkflow(turn: Turn, action: CreateChildWorkflow
   if (childId === state.instanceId) throw selfChildError(childId);
   record(
     turn,
-    newEvent('childWorkflowInstanceCreated', ctx.now, {
-      eventId: action.id,
-      instanceId: childId,
-      name: action.name,
-      version: action.version,
-      input: action.input,
-      parentTraceContext: ctx.traceContext,
-      retryParentInstanceId: action.retryParentInstanceId,
-      router: action.router,
-    }),
+    withSource(
+      newEvent('childWorkflowInstanceCreated', ctx.now, {
+        eventId: action.id,
+        instanceId: childId,
+        name: action.name,
+        version: action.version,
+        input: action.input,
+        parentTraceContext: ctx.traceContext,
+        retryParentInstanceId: action.retryParentInstanceId,
+        router: action.router,
+      }),
+      action,
+    ),
   );
   const caller = state.startEvent;
   turn.out.messages.push({

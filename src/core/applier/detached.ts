@@ -5,6 +5,7 @@ import type { CreateDetachedWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { validateFireAt } from '../fire-time.js';
+import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateDetachedWorkflow(turn: Turn, action: CreateDetachedWorkflowAction): void {
@@ -12,7 +13,7 @@ export function applyCreateDetachedWorkflow(turn: Turn, action: CreateDetachedWo
   if (!action.name) throw new InvalidArgumentError('createDetachedWorkflow.name', 'CreateDetachedWorkflowAction requires a workflow name');
   if (action.scheduledStartTimestamp !== undefined) validateFireAt(action.scheduledStartTimestamp, 'createDetachedWorkflow.scheduledStartTimestamp');
   const { ctx } = turn;
-  record(turn, newEvent('detachedWorkflowInstanceCreated', ctx.now, { eventId: action.id, instanceId: action.instanceId, router: action.router }));
+  record(turn, withSource(newEvent('detachedWorkflowInstanceCreated', ctx.now, { eventId: action.id, instanceId: action.instanceId, router: action.router }), action));
   // Only a target app is routed to the new instance; the caller's source app stays in the caller's history.
   const target = action.router?.targetAppID;
   turn.out.messages.push({

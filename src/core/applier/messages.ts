@@ -1,6 +1,7 @@
 // Actions that only send something to another instance: an event, or a termination.
 import type { SendEventAction, TerminateWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
+import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 /**
@@ -9,7 +10,7 @@ import { record, type Turn } from './turn-output.js';
  */
 export function applySendEvent(turn: Turn, action: SendEventAction): void {
   const target = action.instance.instanceId;
-  record(turn, newEvent('eventSent', turn.ctx.now, { eventId: action.id, instanceId: target, name: action.name, input: action.data }));
+  record(turn, withSource(newEvent('eventSent', turn.ctx.now, { eventId: action.id, instanceId: target, name: action.name, input: action.data }), action));
   turn.out.messages.push({
     targetInstanceId: target,
     event: newEvent('eventRaised', turn.ctx.now, { name: action.name, input: action.data }),

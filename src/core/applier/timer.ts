@@ -2,6 +2,7 @@
 import type { CreateTimerAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { validateFireAt } from '../fire-time.js';
+import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateTimer(turn: Turn, action: CreateTimerAction): void {
@@ -9,7 +10,7 @@ export function applyCreateTimer(turn: Turn, action: CreateTimerAction): void {
   validateFireAt(action.fireAt, 'createTimer.fireAt');
   record(
     turn,
-    newEvent('timerCreated', turn.ctx.now, { eventId: action.id, fireAt: action.fireAt, name: action.name, origin: action.origin }),
+    withSource(newEvent('timerCreated', turn.ctx.now, { eventId: action.id, fireAt: action.fireAt, name: action.name, origin: action.origin }), action),
   );
   turn.out.timers.push({
     event: newEvent('timerFired', turn.ctx.now, { fireAt: action.fireAt, timerId: action.id }),

@@ -24,7 +24,7 @@ export function Facts({ instance: i }: { instance: InstanceJson }) {
         {rows.map(([k, v]) => (
           <div key={k}>
             <dt>{k}</dt>
-            <dd>{v}</dd>
+            <dd class={typeof v === 'string' ? 'time' : ''}>{v}</dd>
           </div>
         ))}
       </dl>

@@ -18,7 +18,8 @@ function tickStep(spanMs: number): number {
 function segmentTitle(row: TimelineRow, s: TimelineSegment, end: number): string {
   const ms = (s.end ? Date.parse(s.end) : end) - Date.parse(s.start);
   const what = s.kind === 'retryDelay' ? 'retry delay' : s.kind;
-  return [`${row.label}: ${what} ${s.outcome}`, s.end === s.start ? formatTime(s.start) : formatDuration(ms), s.detail].filter(Boolean).join(' · ');
+  const source = row.source && `at ${row.source.file}:${row.source.line}`;
+  return [`${row.label}: ${what} ${s.outcome}`, s.end === s.start ? formatTime(s.start) : formatDuration(ms), s.detail, source].filter(Boolean).join(' · ');
 }
 
 export function TimelineView({ id, version, onShowHistory }: { id: string; version: number; onShowHistory: () => void }) {

@@ -127,6 +127,11 @@ function bodyToWire(e: HistoryEvent): WireBody {
       return { case: e.type, value: { reason: stalledReasonToWire(e.reason), description: e.description } };
     case 'detachedWorkflowInstanceCreated':
       return { case: e.type, value: { instanceId: e.instanceId } };
+    case 'executionRewound':
+      // This schema has no ExecutionRewound (its field 30 is the router; the Microsoft dialect's 30 is
+      // executionRewound). A rewind is already applied to the history it is part of, so an SDK replays the
+      // record as what changes nothing: a resume of a workflow that is not suspended.
+      return { case: 'executionResumed', value: { input: e.reason } };
   }
 }
 
