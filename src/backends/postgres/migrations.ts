@@ -137,6 +137,30 @@ function migrationSteps(t: Tables, schema: string): string[][] {
 }
 
 /**
+ * For a read-only open: the schema must already be a task hub at this code's version. Nothing is created or
+ * migrated.
+ */
+export async function assertCurrentSchema(pool: Pool, schema: string): Promise<void> {
+  const t = tablesOf(schema);
+  const known = migrationSteps(t, schema).length;
+  const exists = await pool.query<{ hub: string | null }>(`SELECT to_regclass($1) AS hub`, [`${quoteIdent(schema)}.schema_version`]);
+  if (!exists.rows[0]?.hub) {
+    throw new DurableTaskError('FAILED_PRECONDITION', `PostgreSQL schema '${schema}' is not a durabletask task hub (no schema_version table)`);
+  }
+  const found = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.version}`);
+  const current = found.rows[0]?.version ?? 0;
+  if (current !== known) {
+    throw new DurableTaskError(
+      'FAILED_PRECONDITION',
+      current > known
+        ? `PostgreSQL schema '${schema}' is at version ${current}, newer than version ${known} known to this durabletask-ts; upgrade durabletask-ts`
+        : `PostgreSQL schema '${schema}' is at version ${current}; this durabletask-ts uses version ${known}, and opening it read-only ` +
+            'does not migrate it (a worker or `durabletask serve` on it migrates it)',
+    );
+  }
+}
+
+/**
  * Creates or migrates the schema; safe to run from many processes at once. `upTo` stops at an older
  * version (tests build old schemas with it).
  */
