@@ -144,7 +144,7 @@ describe('replay executor', () => {
 
   it('a workflow awaiting a plain timer fails with a clear message instead of hanging', async () => {
     const wf = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 2000).unref()); // long enough that a loaded machine never fires it first
     };
     const { actions } = await execution(wf).executeTurn([], started());
     const done = actions.at(-1)!;

@@ -270,7 +270,7 @@ export function activityCases(makeBackend: MakeBackend): void {
       const start = startEvent('wf-1');
       await backend.createWorkflowInstance(start);
       const item = await lockExpecting(backend, 'wf-1');
-      const fireAt = new Date(Date.now() + 120);
+      const fireAt = new Date(Date.now() + 1000);
       const later = new Date(Date.now() + 60_000);
       const fired = newEvent('timerFired', new Date(), { timerId: 1, fireAt });
       const farFired = newEvent('timerFired', new Date(), { timerId: 2, fireAt: later });

@@ -32,7 +32,7 @@ export function deliveryCases(makeBackend: MakeBackend): void {
       await startRunning(backend, 'target');
       const now = raised('now', '1');
       const later = raised('later', '2');
-      const visibleAt = new Date(Date.now() + 120);
+      const visibleAt = new Date(Date.now() + 1000);
       await send(backend, [
         { targetInstanceId: 'target', event: later, visibleAt },
         { targetInstanceId: 'target', event: now },
@@ -48,7 +48,7 @@ export function deliveryCases(makeBackend: MakeBackend): void {
   it('a message to an instance waiting for its scheduled start waits for the start too', () =>
     withBackend(makeBackend, async (backend) => {
       await startRunning(backend, 'sender');
-      const startAt = new Date(Date.now() + 120);
+      const startAt = new Date(Date.now() + 1000);
       await backend.createWorkflowInstance(startEvent('waiting', { scheduledStartTimestamp: startAt }));
       await send(backend, [{ targetInstanceId: 'waiting', event: raised('early') }]);
       assert.equal(await lockWorkflow(backend), undefined);
@@ -96,7 +96,7 @@ export function deliveryCases(makeBackend: MakeBackend): void {
   it('a start message with a scheduled start is invisible until then', () =>
     withBackend(makeBackend, async (backend) => {
       await startRunning(backend, 'sender');
-      const startAt = new Date(Date.now() + 120);
+      const startAt = new Date(Date.now() + 1000);
       const detached = startEvent('detached', { scheduledStartTimestamp: startAt });
       await send(backend, [{ targetInstanceId: 'detached', event: detached }]);
       assert.equal((await backend.getWorkflowMetadata('detached'))?.scheduledStartAt?.getTime(), startAt.getTime());

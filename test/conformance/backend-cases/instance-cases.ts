@@ -128,7 +128,7 @@ export function instanceCases(makeBackend: MakeBackend): void {
 
   it('a scheduled start keeps the instance and its events invisible until the start time', () =>
     withBackend(makeBackend, async (backend) => {
-      const startAt = new Date(Date.now() + 150);
+      const startAt = new Date(Date.now() + 1000);
       const start = startEvent('later', { scheduledStartTimestamp: startAt });
       await backend.createWorkflowInstance(start);
       await backend.addWorkflowEvent('later', raised('early', '1'));
