@@ -1,4 +1,4 @@
-// The actions of the API: raise event, suspend, resume, terminate, purge. Each checks the instance with the
+// The actions of the API: raise event, suspend, resume, terminate, purge, rewind, restart. Each checks the instance with the
 // CLI's rules (cli/instance-checks: it must exist, and be live where the engine would drop the event), then
 // calls the Client, so a refusal carries the same message the CLI prints. Read-only mode refuses them all.
 import type { Context, Hono } from 'hono';
@@ -71,6 +71,21 @@ export function addActionRoutes(app: Hono, client: Client, readOnly: boolean): v
     await requireLive(client, id, 'terminate');
     await client.terminateWorkflow(id, { output: body['output'], recursive });
     return { ok: true, message: `terminate requested for ${id}${recursive ? '' : ' (children left running)'}` };
+  });
+
+  // Rewind and restart refuse what the engine refuses (a live instance, a live ID without a new one): 409.
+  action('rewind', async (id, body) => {
+    const reason = optionalString(body, 'reason');
+    await requireInstance(client, id);
+    await client.rewindWorkflow(id, { reason });
+    return { ok: true, message: `rewind requested for ${id}: its failed activities and children run again` };
+  });
+
+  action('restart', async (id, body) => {
+    const newInstanceId = optionalString(body, 'newInstanceId') || undefined;
+    await requireInstance(client, id);
+    const started = await client.restartWorkflow(id, { newInstanceId });
+    return { ok: true, instanceId: started, message: `restarted ${id} as ${started} from its original input` };
   });
 
   action('purge', async (id, body) => {

@@ -37,6 +37,9 @@ export function addReadRoutes(app: Hono, client: Client): void {
     return c.json(buildTimeline(history, new Date()));
   });
 
+  // The workers that announced themselves in the last 60 s, and what they serve.
+  app.get('/api/workers', async (c) => c.json({ workers: await client.listWorkers() }));
+
   app.get('/api/instances/:id/family', async (c) => {
     const id = c.req.param('id');
     const family = await buildFamily(client, id);

@@ -239,6 +239,43 @@ describe('dashboard API', () => {
     assertError(await post('/api/instances/purge-1/purge'), 404, /'purge-1' not found/);
   });
 
+  it('POST rewind runs the failed activity of a failed instance again; 409 when it is not FAILED, 404 unknown', async () => {
+    const before = (await f.h.client.getWorkflowState('doomed-1'))!.completedAt!.getTime();
+    assertError(await post('/api/instances/order-1/rewind'), 409, /FAILED/);
+    assertError(await post('/api/instances/nobody/rewind'), 404, /not found/);
+    assertError(await post('/api/instances/doomed-1/rewind', { reason: 3 }), 400, /must be a string/, 'reason');
+    const reply = await post<{ message: string }>('/api/instances/doomed-1/rewind', { reason: 'fixed' });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    // The activity still explodes, so the instance fails again, later, with the rewind in its history.
+    await eventually(async () => {
+      const state = await f.h.client.getWorkflowState('doomed-1');
+      return state?.runtimeStatus === 'FAILED' && state.completedAt!.getTime() > before;
+    }, 10_000);
+    assert.ok((await f.h.client.getWorkflowHistory('doomed-1')).some((e) => e.type === 'executionRewound'));
+  });
+
+  it('POST restart starts again from the original input, under a new ID or the same; 409 for a live ID, 404 unknown', async () => {
+    const reply = await post<{ instanceId: string }>('/api/instances/order-2/restart', { newInstanceId: 'order-2-again' });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.equal(reply.body.instanceId, 'order-2-again');
+    const again = await f.h.client.waitForWorkflowCompletion('order-2-again', { timeoutMs: 10_000 });
+    assert.equal(again.runtimeStatus, 'COMPLETED');
+    assert.deepEqual(again.input, { id: 'order-2' });
+    await f.h.client.scheduleNewWorkflow(waiter, { instanceId: 'restart-live' });
+    await f.h.client.waitForWorkflowStart('restart-live', { timeoutMs: 5000 });
+    assertError(await post('/api/instances/restart-live/restart', {}), 409, /restart-live/);
+    assertError(await post('/api/instances/nobody/restart', {}), 404, /not found/);
+    await f.h.client.terminateWorkflow('restart-live');
+  });
+
+  it('GET /api/workers lists the live workers with what they serve', async () => {
+    const reply = await get<{ workers: { workflows: string[]; activities: string[]; pid: number }[] }>('/api/workers');
+    assert.equal(reply.status, 200);
+    const mine = reply.body.workers.find((w) => w.pid === process.pid);
+    assert.ok(mine, 'the worker of this process announced itself');
+    assert.ok(mine.workflows.includes('order') && mine.activities.includes('reserve'), JSON.stringify(mine));
+  });
+
   it('GET /api/events streams a change when an instance changes status', async () => {
     await f.h.client.scheduleNewWorkflow(waiter, { instanceId: 'live-1' });
     await f.h.client.waitForWorkflowStart('live-1', { timeoutMs: 5000 });

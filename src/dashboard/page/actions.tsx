@@ -5,7 +5,7 @@ import type { InstanceJson } from '../api-types.js';
 import { api } from './api.js';
 import { TERMINAL } from './status.js';
 
-type Verb = 'raise' | 'suspend' | 'resume' | 'terminate' | 'purge';
+type Verb = 'raise' | 'suspend' | 'resume' | 'terminate' | 'purge' | 'rewind' | 'restart';
 
 const TITLES: Record<Verb, string> = {
   raise: 'Raise an event',
@@ -13,6 +13,8 @@ const TITLES: Record<Verb, string> = {
   resume: 'Resume',
   terminate: 'Terminate',
   purge: 'Purge',
+  rewind: 'Rewind',
+  restart: 'Restart',
 };
 
 function parseJsonField(text: string, field: string): unknown {
@@ -27,7 +29,8 @@ function parseJsonField(text: string, field: string): unknown {
 export function Actions({ instance, onDone }: { instance: InstanceJson; onDone: (message: string, purged: boolean) => void }) {
   const [open, setOpen] = useState<Verb>();
   const terminal = TERMINAL.has(instance.runtimeStatus);
-  const verbs: Verb[] = terminal ? ['purge'] : ['raise', instance.runtimeStatus === 'SUSPENDED' ? 'resume' : 'suspend', 'terminate'];
+  const recover: Verb[] = instance.runtimeStatus === 'FAILED' ? ['rewind', 'restart'] : ['restart'];
+  const verbs: Verb[] = terminal ? [...recover, 'purge'] : ['raise', instance.runtimeStatus === 'SUSPENDED' ? 'resume' : 'suspend', 'terminate'];
   return (
     <div class="actions">
       {verbs.map((v) => (
@@ -60,7 +63,9 @@ function ActionDialog({ verb, instance, onClose, onDone }: { verb: Verb; instanc
             ? { recursive, output: parseJsonField(data, 'Output') }
             : verb === 'purge'
               ? { recursive }
-              : { reason: reason || undefined };
+              : verb === 'restart'
+                ? { newInstanceId: name || undefined }
+                : { reason: reason || undefined };
       const result = await api.act(id, verb, body);
       onDone(result.message);
     } catch (e) {
@@ -104,6 +109,24 @@ function ActionDialog({ verb, instance, onClose, onDone }: { verb: Verb; instanc
           </>
         )}
         {verb === 'purge' && <p>The instance and its history are deleted for good.</p>}
+        {verb === 'rewind' && (
+          <>
+            <p>The instance goes back to before its failures: failed activities and child workflows run again, what succeeded is kept.</p>
+            <label>
+              Reason (optional)
+              <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            </label>
+          </>
+        )}
+        {verb === 'restart' && (
+          <>
+            <p>The workflow starts again from its original input.</p>
+            <label>
+              New instance ID (optional; empty reuses this ID)
+              <input name="newInstanceId" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+            </label>
+          </>
+        )}
         {(verb === 'terminate' || verb === 'purge') && (
           <label class="check">
             <input type="checkbox" name="recursive" checked={recursive} onChange={(e) => setRecursive(e.currentTarget.checked)} />

@@ -1,3 +1,15 @@
+/** A live worker as the API sends it (dates as ISO text). */
+export interface WorkerJson {
+  workerId: string;
+  name: string;
+  host: string;
+  pid: number;
+  workflows: string[];
+  activities: string[];
+  startedAt: string;
+  heartbeatAt: string;
+}
+
 // The page's calls to the dashboard API. A refusal becomes an ApiError carrying the server's message.
 import type { CountsJson, FamilyJson, HistoryEventJson, InfoJson, InstanceJson, InstancePageJson, TimelineJson } from '../api-types.js';
 
@@ -28,6 +40,7 @@ export const api = {
   history: (id: string) => call<HistoryEventJson[]>(`/api/instances/${enc(id)}/history`),
   timeline: (id: string) => call<TimelineJson>(`/api/instances/${enc(id)}/timeline`),
   family: (id: string) => call<FamilyJson>(`/api/instances/${enc(id)}/family`),
+  workers: () => call<{ workers: WorkerJson[] }>('/api/workers'),
   act: (id: string, verb: string, body: object) =>
     call<{ message: string }>(`/api/instances/${enc(id)}/${verb}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
 };

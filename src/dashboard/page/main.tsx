@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { InstanceView } from './instance-view.js';
 import { ListView } from './list-view.js';
 import { useRoute } from './router.js';
+import { WorkersView } from './workers-view.js';
 
 function App() {
   const route = useRoute();
@@ -25,9 +26,20 @@ function App() {
             read-only
           </span>
         )}
+        <a class="nav" href="#/workers">
+          Workers
+        </a>
         <span class="version">{info ? `v${info.version}` : ''}</span>
       </header>
-      <main>{route.view === 'list' ? <ListView params={route.params} /> : <InstanceView key={route.id} id={route.id} tab={route.tab} info={info} />}</main>
+      <main>
+        {route.view === 'list' ? (
+          <ListView params={route.params} />
+        ) : route.view === 'workers' ? (
+          <WorkersView />
+        ) : (
+          <InstanceView key={route.id} id={route.id} tab={route.tab} info={info} />
+        )}
+      </main>
     </>
   );
 }

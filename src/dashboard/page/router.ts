@@ -1,13 +1,14 @@
-// Hash routes: #/ is the list (its filters in the hash's query), #/instances/<id>?tab=… one instance.
+// Hash routes: #/ is the list (its filters in the hash's query), #/instances/<id>?tab=… one instance, #/workers the live workers.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = { view: 'list'; params: URLSearchParams } | { view: 'instance'; id: string; tab: string };
+export type Route = { view: 'list'; params: URLSearchParams } | { view: 'instance'; id: string; tab: string } | { view: 'workers' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query);
   const match = /^\/instances\/(.+)$/.exec(path);
   if (match) return { view: 'instance', id: decodeURIComponent(match[1]!), tab: params.get('tab') ?? 'timeline' };
+  if (path === '/workers') return { view: 'workers' };
   return { view: 'list', params };
 }
 
