@@ -45,7 +45,7 @@ describe('e2e: continueAsNew', () => {
     async function carry(ctx: WorkflowContext, input: { generation: number; save: boolean }) {
       if (input.generation === 0) {
         await ctx.waitForExternalEvent('start');
-        await ctx.createTimer(60); // more events arrive while we wait
+        await ctx.waitForExternalEvent('proceed'); // 'data' arrives before this, unread
         ctx.continueAsNew({ generation: 1, save: input.save }, { saveEvents: input.save });
         return null;
       }
@@ -62,8 +62,8 @@ describe('e2e: continueAsNew', () => {
       await h.client.scheduleNewWorkflow(carry, { instanceId: id, input: { generation: 0, save } });
       await h.client.waitForWorkflowStart(id, { timeoutMs: 2000 });
       await h.client.raiseEvent(id, 'start');
-      await eventually(async () => (await h.client.getWorkflowHistory(id)).some((e) => e.type === 'timerCreated'));
       await h.client.raiseEvent(id, 'data', 'carried');
+      await h.client.raiseEvent(id, 'proceed');
       const state = await h.client.waitForWorkflowCompletion(id, { timeoutMs: 3000 });
       assert.equal(state.runtimeStatus, 'COMPLETED', JSON.stringify(state.failureDetails));
       assert.equal(state.output, save ? 'carried' : 'nothing');
