@@ -16,6 +16,8 @@ export { whenAll, whenAny } from './sdk/when.js';
 export { Worker, type WorkerOptions } from './runtime/worker.js';
 export { Client, type ClientOptions, type ScheduleOptions, type WorkflowStatePage } from './runtime/client.js';
 export type { PurgeFilter, PurgeResult, PurgeSkip } from './runtime/purge.js';
+export type { BulkResult, WorkflowFilter } from './runtime/bulk-control.js';
+export type { RetentionPolicy, RetentionRunResult } from './runtime/retention.js';
 export type { WorkflowState } from './runtime/workflow-state.js';
 export type { Logger } from './runtime/logger.js';
 export { MemoryBackend } from './backends/memory/memory-backend.js';

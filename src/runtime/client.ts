@@ -7,6 +7,7 @@ import type { HistoryEvent } from '../protocol/history.js';
 import { InvalidArgumentError, WorkflowNotFoundError } from '../errors.js';
 import { refName } from '../sdk/registry.js';
 import type { WorkflowRef } from '../sdk/types.js';
+import { actOnMatching, BULK_TARGETS, type BulkResult, type WorkflowFilter } from './bulk-control.js';
 import { EncodedClient } from './encoded-client.js';
 import { restartWorkflow, rewindWorkflow } from './recovery.js';
 import { LIVE_WORKER_MS, pendingActivityNames, waitingReason } from './waiting-reason.js';
@@ -126,6 +127,25 @@ export class Client {
    */
   async purgeWorkflows(filter: PurgeFilter, options: { recursive?: boolean } = {}): Promise<PurgeResult> {
     return purgeMatching(this.backend, filter, options.recursive ?? true);
+  }
+
+  /**
+   * Terminates every live (PENDING, RUNNING, SUSPENDED, STALLED) instance matching the filter, children too
+   * unless `recursive` is false. Statuses must be runtime statuses (InvalidArgumentError); finished ones in
+   * the filter match nothing. Returns the instances terminated and those skipped (finished meanwhile) with why.
+   */
+  async terminateWorkflows(filter: WorkflowFilter, options: { output?: unknown; recursive?: boolean } = {}): Promise<BulkResult> {
+    return actOnMatching(this.backend, filter, BULK_TARGETS.terminate, (id) => this.terminateWorkflow(id, options));
+  }
+
+  /** Suspends every PENDING or RUNNING instance matching the filter (as terminateWorkflows). */
+  async suspendWorkflows(filter: WorkflowFilter, reason?: string): Promise<BulkResult> {
+    return actOnMatching(this.backend, filter, BULK_TARGETS.suspend, (id) => this.suspendWorkflow(id, reason));
+  }
+
+  /** Resumes every SUSPENDED instance matching the filter (as terminateWorkflows). */
+  async resumeWorkflows(filter: WorkflowFilter, reason?: string): Promise<BulkResult> {
+    return actOnMatching(this.backend, filter, BULK_TARGETS.resume, (id) => this.resumeWorkflow(id, reason));
   }
 
   async listWorkflows(query: WorkflowQuery = {}): Promise<WorkflowStatePage> {

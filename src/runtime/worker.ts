@@ -9,6 +9,7 @@ import { Registry } from '../sdk/registry.js';
 import type { Activity, Workflow } from '../sdk/types.js';
 import { ActivityProcessor } from './activity-processor.js';
 import { ExecutionCache } from './execution-cache.js';
+import { RetentionJob, type RetentionPolicy, type RetentionRunResult } from './retention.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { Wake } from './wake.js';
 import { WorkLoop } from './work-loop.js';
@@ -53,6 +54,11 @@ export interface WorkerOptions {
    * worker announced recently is shown as waiting for one). @default 10000
    */
   heartbeatMs?: number;
+  /**
+   * Purge finished instances older than a period per status (children with their parent). Give every worker of
+   * a task hub the same policy: the live worker with the smallest ID runs it. @default none: keep everything
+   */
+  retention?: RetentionPolicy;
 }
 
 export class Worker {
@@ -60,9 +66,10 @@ export class Worker {
   readonly id = `${hostname()},${process.pid},${randomUUID()}`;
   readonly cache: ExecutionCache;
   private readonly backend: Backend;
-  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend' | 'clock' | 'name'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'workflows' | 'activities' | 'logger' | 'backend' | 'clock' | 'name' | 'retention'>>;
   private readonly name: string;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly retention: RetentionJob | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly abort = new AbortController();
@@ -85,6 +92,7 @@ export class Worker {
     };
     this.name = options.name ?? `${hostname()}:${process.pid}`;
     this.cache = new ExecutionCache(this.options.cacheSize);
+    this.retention = options.retention && this.retentionJob(options.retention);
     register(options.workflows, (fn, name) => this.registry.addWorkflow(fn, name));
     register(options.activities, (fn, name) => this.registry.addActivity(fn, name));
   }
@@ -166,6 +174,28 @@ export class Worker {
     this.loops.workflow.start();
     this.loops.activity.start();
     await this.startHeartbeat();
+    this.retention?.start();
+  }
+
+  /** Runs the retention policy now (if this worker is the elected one); undefined without a policy or when not elected. */
+  async purgeExpired(): Promise<RetentionRunResult | undefined> {
+    return this.retention?.runOnce();
+  }
+
+  private retentionJob(policy: RetentionPolicy): RetentionJob {
+    return new RetentionJob({
+      backend: this.backend,
+      policy,
+      clock: this.clock,
+      workerId: this.id,
+      aliveMs: 3 * this.options.heartbeatMs,
+      onResult: (result) => {
+        if (result.deletedInstanceCount > 0 || result.skipped.length > 0) {
+          this.logger.info({ deleted: result.deletedInstanceCount, skipped: result.skipped.length }, 'retention purged expired instances');
+        }
+      },
+      onError: (error) => this.logger.warn({ err: error }, 'retention run failed'),
+    });
   }
 
   /** Announces the worker now and then every heartbeatMs; a failed heartbeat is logged and retried. */
@@ -197,6 +227,7 @@ export class Worker {
     const loops = this.loops;
     if (!loops) return;
     this.loops = undefined;
+    await this.retention?.stop();
     const [leftActivities] = await Promise.all([loops.activity.stop(graceMs), loops.workflow.stop(graceMs)]);
     if (leftActivities.length > 0) {
       this.abort.abort(new Error('worker stopping'));

@@ -1,17 +1,10 @@
 // `durabletask rewind` and `durabletask restart`: bring failed work back, one instance by ID or every
 // instance matching a filter (--dry-run shows which; a terminal asks first, --yes does not).
 import type { Command } from 'commander';
-import type { WorkflowQuery } from '../../backends/backend.js';
-import type { RuntimeStatus } from '../../protocol/status.js';
-import { actOnMatching, type BulkOptions } from '../bulk.js';
-import { CliError, usageError } from '../exit-codes.js';
+import { actOnMatching, exitOnFailures, filterOf, withFilterOptions, type FilterOptions } from '../bulk.js';
+import { usageError } from '../exit-codes.js';
 import { withClient } from '../open-backend.js';
-import { collectStatuses, globalsOf, print } from '../parse.js';
-
-interface FilterOptions extends BulkOptions {
-  status?: RuntimeStatus[];
-  name?: string;
-}
+import { globalsOf, print } from '../parse.js';
 
 const REWIND_EXAMPLES = `
 Examples:
@@ -33,29 +26,6 @@ Examples:
 Restart starts the workflow again from the instance's input. Under the same ID the instance must be
 finished (it is replaced, history and all); --new-id starts a copy and leaves the original as it is. A
 filter restart takes only finished instances and restarts each under its own ID.`;
-
-function filterOf(id: string | undefined, options: FilterOptions, only: RuntimeStatus[]): WorkflowQuery | undefined {
-  const byFilter = options.status !== undefined || options.name !== undefined;
-  if (id !== undefined && byFilter) throw usageError('give either an instance ID or filter options (--status, --name), not both');
-  if (id === undefined && !byFilter) throw usageError('give an instance ID, or --status or --name to act on every match');
-  if (id !== undefined && (options.dryRun || options.yes)) throw usageError('--dry-run and --yes apply to a filter, not to one instance ID');
-  if (!byFilter) return undefined;
-  const wrong = (options.status ?? []).filter((s) => !only.includes(s));
-  if (wrong.length > 0) throw usageError(`--status ${wrong.join(',')} cannot be used here; allowed: ${only.join(', ')}`);
-  return { statuses: options.status ?? only, name: options.name };
-}
-
-function withFilterOptions(command: Command): Command {
-  return command
-    .option('-s, --status <status>', 'filter: only these statuses (repeatable or comma-separated)', collectStatuses)
-    .option('-n, --name <name>', 'filter: only instances of this workflow name')
-    .option('--dry-run', 'filter: list the instances that would change, change nothing')
-    .option('-y, --yes', 'filter: do not ask for confirmation');
-}
-
-function exitOnFailures(failed: number): void {
-  if (failed > 0) throw new CliError(1, `${failed} instance${failed === 1 ? '' : 's'} could not be changed (see above)`);
-}
 
 export function registerRewind(program: Command): void {
   withFilterOptions(

@@ -1,5 +1,7 @@
-// `durabletask resume <id>`: continue a suspended instance.
+// `durabletask resume`: continue a suspended instance, or every suspended instance matching a filter.
 import type { Command } from 'commander';
+import { BULK_TARGETS } from '../../runtime/bulk-control.js';
+import { actOnMatching, exitOnFailures, filterOf, withFilterOptions, type FilterOptions } from '../bulk.js';
 import { withClient } from '../open-backend.js';
 import { globalsOf, print } from '../parse.js';
 import { requireLive } from '../instance-checks.js';
@@ -7,20 +9,33 @@ import { requireLive } from '../instance-checks.js';
 const EXAMPLES = `
 Examples:
   $ durabletask resume order-1234
-  $ durabletask resume order-1234 --reason "payment service fixed"`;
+  $ durabletask resume order-1234 --reason "payment service fixed"
+  $ durabletask resume --name order --dry-run
+  $ durabletask resume --status SUSPENDED --yes
+
+A filter resume takes the SUSPENDED instances that match.`;
 
 export function registerResume(program: Command): void {
-  program
-    .command('resume')
-    .description('resume a suspended instance')
-    .argument('<id>', 'instance ID')
-    .option('-r, --reason <text>', 'why; recorded in the history')
+  withFilterOptions(
+    program
+      .command('resume')
+      .description('resume suspended instances: one by ID, or all matching a filter')
+      .argument('[id]', 'instance ID (omit to resume by filter)')
+      .option('-r, --reason <text>', 'why; recorded in the history'),
+  )
     .addHelpText('after', EXAMPLES)
-    .action(async (id: string, options: { reason?: string }, command: Command) => {
-      await withClient(globalsOf(command), async (client) => {
-        await requireLive(client, id, 'resume');
-        await client.resumeWorkflow(id, options.reason);
+    .action(async (id: string | undefined, options: FilterOptions & { reason?: string }, command: Command) => {
+      const query = filterOf(id, options, [...BULK_TARGETS.resume]);
+      const failed = await withClient(globalsOf(command), async (client) => {
+        const resume = async (target: string) => {
+          await client.resumeWorkflow(target, options.reason);
+          return `resume requested for ${target}`;
+        };
+        if (query) return actOnMatching(client, query, 'resume', options, resume);
+        await requireLive(client, id!, 'resume');
+        print(await resume(id!));
+        return 0;
       });
-      print(`resume requested for ${id}`);
+      exitOnFailures(failed);
     });
 }
