@@ -38,7 +38,12 @@ export class RemoteWorkflowProcessor {
       const execute = (request: TurnRequest): Promise<TurnResponse> => {
         // A generation started by continue-as-new in this turn has no past.
         if (request.freshGeneration) past = [];
-        return this.dispatchTurn(item.instanceId, past, request.newEvents, (d) => (dialect = d));
+        return this.dispatchTurn(item.instanceId, past, request.newEvents, (d) => (dialect = d)).catch((error: unknown) => {
+          // Redelivering an item no SDK can receive would block its stream for good: the instance fails instead.
+          if (!(error instanceof WorkItemTooLargeError)) throw error;
+          logger.warn({ instanceId: item.instanceId, size: error.size }, 'workflow work item too large for an SDK worker; failing the instance');
+          return { actions: [{ id: -1, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: 'WorkItemTooLarge', errorMessage: error.message, isNonRetriable: true } }] };
+        });
       };
       const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: () => mintExecutionId(dialect) }, execute);
       if (outcome.duplicates.length > 0) {
@@ -63,16 +68,31 @@ export class RemoteWorkflowProcessor {
     const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
     const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) => {
       sentTo(stream.dialect);
-      return workItemToBinary(stream.dialect, create(WorkItemSchema, {
+      return checkWorkItemSize(instanceId, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'workflowRequest',
           value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
         },
         completionToken: token,
-      }));
+      })));
     });
     return dispatch.answer;
   }
+}
+
+/** What a gRPC client receives by default (grpc.max_receive_message_length): SDKs that keep it cannot take more. */
+export const MAX_WORK_ITEM_BYTES = 4 * 1024 * 1024;
+
+export class WorkItemTooLargeError extends Error {
+  constructor(readonly instanceId: string, readonly size: number) {
+    super(`the work item of workflow '${instanceId}' is ${size} bytes (its history), over the ${MAX_WORK_ITEM_BYTES} bytes a gRPC client receives by default`);
+    this.name = 'WorkItemTooLargeError';
+  }
+}
+
+function checkWorkItemSize(instanceId: string, bytes: Uint8Array): Uint8Array {
+  if (bytes.length > MAX_WORK_ITEM_BYTES) throw new WorkItemTooLargeError(instanceId, bytes.length);
+  return bytes;
 }
 
 /** SDKs seed deterministic IDs with the execution ID: new events first, then the past (reference engine order). */

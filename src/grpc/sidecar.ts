@@ -34,6 +34,8 @@ export interface SidecarOptions {
    * fail with RESOURCE_EXHAUSTED naming the payload. @default 4 MiB
    */
   maxPayloadBytes?: number;
+  /** A work item an SDK worker has not answered in this time is taken back and re-dispatched. @default 300000 */
+  workItemTimeoutMs?: number;
 }
 
 export interface Sidecar {
@@ -53,7 +55,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? defaultLogger();
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const dispatcher = new WorkItemDispatcher();
+  const dispatcher = new WorkItemDispatcher({ timeoutMs: options.workItemTimeoutMs });
   const streams: OpenStreams = new Set();
   await backend.init(); // idempotent; a caller that already initialised it loses nothing
   let closing = false;
@@ -61,7 +63,7 @@ export async function startSidecar(options: SidecarOptions): Promise<Sidecar> {
   const handlers: TaskHubSidecarHandlers = {
     ...clientHandlers(client, logger),
     ...queryHandlers(client, logger),
-    ...workerHandlers(dispatcher, streams, logger, () => closing),
+    ...workerHandlers(dispatcher, streams, logger, () => closing, client.encoded.maxPayloadBytes),
     ...unimplementedHandlers(),
   };
   const server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': -1 });

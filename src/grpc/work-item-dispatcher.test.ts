@@ -60,6 +60,23 @@ describe('WorkItemDispatcher', () => {
     await assert.rejects(d.dispatch('workflow', 'b', item).answer, UnavailableError);
   });
 
+  it('cancels a dispatch that is not answered in time, so its item is re-dispatched', async () => {
+    const d = new WorkItemDispatcher({ timeoutMs: 20 });
+    attach(d);
+    const a = d.dispatch('workflow', 'slow', item);
+    await assert.rejects(a.answer, { name: 'TimeoutError', message: /did not answer workflow work item 'slow' within 20 ms/ });
+    assert.equal(d.pendingCount, 0);
+    assert.throws(() => d.complete('workflow', 'slow', a.token, () => 1), { code: 'NOT_FOUND' });
+  });
+
+  it('rejects a dispatch whose item cannot be built, without registering it', async () => {
+    const d = new WorkItemDispatcher();
+    attach(d);
+    const a = d.dispatch('workflow', 'big', () => { throw new Error('too large'); });
+    await assert.rejects(a.answer, /too large/);
+    assert.equal(d.pendingCount, 0);
+  });
+
   it("knows the dialect of the stream that holds each dispatch", () => {
     const d = new WorkItemDispatcher();
     attach(d, undefined, 'microsoft');

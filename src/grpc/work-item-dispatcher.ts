@@ -2,7 +2,7 @@
 // dispatch that is waiting for it, by completion token. A dispatch is registered BEFORE its item is written
 // (a fast worker may answer before write returns); a stream that goes away cancels everything it holds.
 import { randomUUID } from 'node:crypto';
-import { DurableTaskError, InvalidArgumentError, UnavailableError } from '../errors.js';
+import { DurableTaskError, InvalidArgumentError, TimeoutError, UnavailableError } from '../errors.js';
 import type { Dialect, WorkerStreamOptions } from '../protocol/wire/dialect-wire.js';
 
 export type DispatchKind = 'workflow' | 'activity';
@@ -27,7 +27,15 @@ interface Pending {
   readonly stream: WorkerStream;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
 }
+
+export interface DispatcherOptions {
+  /** A dispatch not answered in this time is cancelled (its item is abandoned and re-dispatched). @default 300000 */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_WORK_ITEM_TIMEOUT_MS = 300_000;
 
 export interface Dispatch<R> {
   readonly token: string;
@@ -43,6 +51,11 @@ export class WorkItemDispatcher {
   private closed: Error | undefined;
   private nextStreamId = 1;
   private roundRobin = 0;
+  private readonly timeoutMs: number;
+
+  constructor(options: DispatcherOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_WORK_ITEM_TIMEOUT_MS;
+  }
 
   get streamCount(): number {
     return this.streams.length;
@@ -86,9 +99,20 @@ export class WorkItemDispatcher {
       pending = { token, kind, key, stream, resolve: resolve as (value: unknown) => void, reject };
     });
     const entry = pending as unknown as Pending;
-    this.register(entry);
+    let bytes: Uint8Array;
     try {
-      stream.write(build(token, stream));
+      bytes = build(token, stream);
+    } catch (error) {
+      // The item cannot be built for this stream (e.g. too large): the caller's error, not the stream's.
+      return { token, answer: Promise.reject(error instanceof Error ? error : new Error(String(error))) };
+    }
+    this.register(entry);
+    entry.timer = setTimeout(() => {
+      this.settle(entry, undefined, new TimeoutError(`worker stream ${stream.id} did not answer ${kind} work item '${key}' within ${this.timeoutMs} ms; it is re-dispatched`));
+    }, this.timeoutMs);
+    entry.timer.unref();
+    try {
+      stream.write(bytes);
     } catch (error) {
       this.settle(entry, undefined, new UnavailableError(`could not write to worker stream ${stream.id}`, { cause: error }));
     }
@@ -113,7 +137,7 @@ export class WorkItemDispatcher {
     try {
       value = parse();
     } catch (error) {
-      const reason = error instanceof InvalidArgumentError ? error : new InvalidArgumentError('response', String(error));
+      const reason = error instanceof DurableTaskError ? error : new InvalidArgumentError('response', String(error));
       this.settle(pending, undefined, reason);
       throw reason;
     }
@@ -157,6 +181,7 @@ export class WorkItemDispatcher {
     if (rest.length > 0) this.byKey.set(key, rest);
     else this.byKey.delete(key);
     pending.stream.pending.delete(pending);
+    clearTimeout(pending.timer);
     if (error) pending.reject(error);
     else pending.resolve(value);
   }

@@ -4,8 +4,9 @@
 import { create } from '@bufbuild/protobuf';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
-import { DurableTaskError, InvalidArgumentError } from '../errors.js';
+import { DurableTaskError, InvalidArgumentError, UnavailableError } from '../errors.js';
 import type { TurnResponse } from '../core/turn.js';
+import { checkPayloadSize } from '../core/payload.js';
 import { actionsFromWire } from '../protocol/wire/action-wire.js';
 import { workflowVersionFromWire } from '../protocol/wire/common-wire.js';
 import {
@@ -25,6 +26,7 @@ import {
   WorkflowResponseSchema,
 } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import type { Logger } from '../runtime/logger.js';
+import { checkTurnAnswer } from './answer-checks.js';
 import { activityKey, type ActivityAnswer } from './remote-activity-executor.js';
 import { dialectOfMetadata, dialectOfWorkItemsStream } from './dialect.js';
 import { encoded, type TaskHubSidecarHandlers } from './service-definition.js';
@@ -41,7 +43,13 @@ type WorkerHandlers = Pick<
 /** Streams still open, so shutdown can end them with CANCELLED. */
 export type OpenStreams = Set<(code: status, details: string) => void>;
 
-export function workerHandlers(dispatcher: WorkItemDispatcher, streams: OpenStreams, logger: Logger, isClosing: () => boolean): WorkerHandlers {
+export function workerHandlers(
+  dispatcher: WorkItemDispatcher,
+  streams: OpenStreams,
+  logger: Logger,
+  isClosing: () => boolean,
+  maxPayloadBytes: number,
+): WorkerHandlers {
   const completeWorkflow = (method: string) =>
     unary(logger, method, async (request: Uint8Array | object, call: { metadata: Metadata }) => {
       const bytes = encoded(WorkflowResponseSchema, request);
@@ -49,13 +57,14 @@ export function workerHandlers(dispatcher: WorkItemDispatcher, streams: OpenStre
       const dialect = dispatcher.dialectOf(responseToken(bytes)) ?? dialectOfMetadata(call.metadata) ?? 'dapr';
       const response = workerTurnAnswerFromBinary(dialect, bytes);
       const instanceId = requireNonEmpty(response.instanceId, 'instanceId');
+      if (response.requiresHistory && dispatcher.cancel(response.completionToken, new UnavailableError(`the worker asked for the full history of '${instanceId}'`), 'workflow')) {
+        return create(CompleteTaskResponseSchema); // given back at once: the next delivery carries the whole history
+      }
       dispatcher.complete('workflow', instanceId, response.completionToken, (): TurnResponse => {
         if (response.isPartial) throw new InvalidArgumentError('isPartial', 'chunked completions are not supported; send the whole answer at once');
-        return {
-          actions: actionsFromWire(response.actions),
-          customStatus: response.customStatus,
-          version: workflowVersionFromWire(response.version),
-        };
+        const actions = actionsFromWire(response.actions);
+        checkTurnAnswer(actions, response.customStatus, maxPayloadBytes);
+        return { actions, customStatus: response.customStatus, version: workflowVersionFromWire(response.version) };
       });
       return create(CompleteTaskResponseSchema);
     });
@@ -72,7 +81,7 @@ export function workerHandlers(dispatcher: WorkItemDispatcher, streams: OpenStre
     completeActivityTask: unary(logger, 'CompleteActivityTask', async (response) => {
       const instanceId = requireNonEmpty(response.instanceId, 'instanceId');
       dispatcher.complete('activity', activityKey(instanceId, response.taskId), response.completionToken, (): ActivityAnswer => ({
-        result: response.result,
+        result: checkPayloadSize(response.result, 'result', maxPayloadBytes),
         failureDetails: optionalFailureFromWire(response.failureDetails),
       }));
       return create(CompleteTaskResponseSchema);

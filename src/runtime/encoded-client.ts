@@ -7,6 +7,7 @@ import type { Backend, CreateReusePolicy } from '../backends/backend.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { validateDelayMs, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
+import { validateTags } from '../core/tags.js';
 import { checkPayloadSize, DEFAULT_MAX_PAYLOAD_BYTES } from '../core/payload.js';
 import type { Payload, TaskRouter, TraceContext } from '../protocol/common.js';
 import { newEvent } from '../protocol/history.js';
@@ -72,7 +73,7 @@ export class EncodedClient {
       input: checkPayloadSize(start.input, `input of workflow '${start.name}'`, this.maxPayloadBytes),
       workflowInstance: { instanceId, executionId: start.executionId ?? randomUUID() },
       scheduledStartTimestamp: start.startAt,
-      tags: start.tags ? { ...start.tags } : undefined,
+      tags: start.tags === undefined ? undefined : validateTags(start.tags),
       parentTraceContext: start.parentTraceContext,
       router: start.router,
     });

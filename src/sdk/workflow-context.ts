@@ -6,6 +6,7 @@ import { DurableTask } from '../core/executor/durable-task.js';
 import type { ReplayExecution } from '../core/executor/replay-execution.js';
 import { fireAtAfter, validateFireAt } from '../core/fire-time.js';
 import { validateInstanceId } from '../core/instance-id.js';
+import { validateTags } from '../core/tags.js';
 import { defaultChildInstanceId, defaultDetachedInstanceId, nameBasedUuid } from '../core/ids.js';
 import { selfChildError } from '../core/links.js';
 import { encodePayload } from '../core/payload.js';
@@ -186,7 +187,7 @@ export class ReplayWorkflowContext implements WorkflowContext {
     if (options.instanceId !== undefined) validateInstanceId(options.instanceId);
     const startAt = options.startAt === undefined ? undefined : this.fireTime(options.startAt, 'startAt');
     const input = this.encode(options.input, `input of workflow '${name}'`);
-    const tags = options.tags === undefined ? undefined : validTags(options.tags);
+    const tags = options.tags === undefined ? undefined : validateTags(options.tags);
     const instanceId =
       options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
     const id = this.x.nextSequenceNumber();
@@ -272,12 +273,4 @@ export class ReplayWorkflowContext implements WorkflowContext {
     );
     return result;
   }
-}
-
-function validTags(tags: Record<string, string>): Record<string, string> {
-  if (typeof tags !== 'object' || tags === null) throw new InvalidArgumentError('tags', 'must be an object of strings');
-  for (const [key, value] of Object.entries(tags)) {
-    if (typeof value !== 'string') throw new InvalidArgumentError(`tags.${key}`, `must be a string, got ${typeof value}`);
-  }
-  return { ...tags };
 }

@@ -59,7 +59,7 @@ describe('durabletask CLI on PostgreSQL', () => {
     await migrate(adminPool, old, 1);
     const r = run('--db', url, '--schema', old, 'list');
     assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, new RegExp(`PostgreSQL schema '${old}' is at version 1; .* does not migrate it`));
+    assert.match(r.stderr, new RegExp(`PostgreSQL schema '${old}' is at version 1; .* read-only does not migrate it`));
     assert.equal(run('--db', url, '--schema', old, 'show', 'x').code, 5);
     assert.deepEqual(await adminQuery(`SELECT version FROM "${old}".schema_version`), [{ version: 1 }]);
   });

@@ -1,7 +1,7 @@
 // End-to-end: the Client's API (schedule, wait, query, raise, purge, list, history) and a graceful Worker stop.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FailedPreconditionError, TimeoutError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../src/errors.js';
+import { FailedPreconditionError, InvalidArgumentError, TimeoutError, WorkflowAlreadyExistsError, WorkflowNotFoundError } from '../../src/errors.js';
 import type { ActivityContext } from '../../src/sdk/activity-context.js';
 import type { WorkflowContext } from '../../src/sdk/workflow-context.js';
 import { Worker } from '../../src/runtime/worker.js';
@@ -40,6 +40,18 @@ describe('e2e: client scheduling', () => {
     assert.ok(started.startedAt! >= startAt, 'did not start before startAt');
     const history = await h.client.getWorkflowHistory('later');
     assert.ok(history[0]!.timestamp >= startAt);
+  });
+
+  it('scheduleNewWorkflow validates tags as ctx.scheduleNewWorkflow does: a non-string value is refused, naming the tag', async (t) => {
+    const h = await startHarness({ workflows: [echo] });
+    t.after(() => h.stop());
+    const tags = { team: 'blue', count: 3 } as unknown as Record<string, string>;
+    await assert.rejects(
+      h.client.scheduleNewWorkflow(echo, { instanceId: 'bad-tags', tags }),
+      (error: unknown) => error instanceof InvalidArgumentError && error.field === 'tags.count',
+    );
+    await assert.rejects(h.client.scheduleNewWorkflow(echo, { tags: 'team=blue' as unknown as Record<string, string> }), InvalidArgumentError);
+    assert.equal(await h.client.getWorkflowState('bad-tags'), undefined, 'nothing was created');
   });
 
   it('terminating an instance that waits for its scheduled start ends it at once, without running it', async (t) => {

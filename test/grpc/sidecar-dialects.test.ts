@@ -80,6 +80,25 @@ describe('sidecar dialects, raw protobuf', { timeout: 30_000 }, () => {
     }
   });
 
+  it('Microsoft dialect: requiresHistory (field 7) gives the item back, and it comes again', async () => {
+    const work = rpc.openRawWorkItems(new Uint8Array(), withMetadata({ 'durabletask-dialect': 'microsoft' }));
+    try {
+      await rpc.call('startInstance', create(CreateInstanceRequestSchema, { instanceId: 'ms-history', name: 'w' }));
+      const first = microsoft(await work.take(orchestratorItemFor('ms-history')));
+      await rpc.call('completeOrchestratorTask', toBinary(MicrosoftOrchestratorResponseSchema, create(MicrosoftOrchestratorResponseSchema, {
+        instanceId: 'ms-history', completionToken: first.completionToken, requiresHistory: true,
+      })));
+      const again = microsoft(await work.take(orchestratorItemFor('ms-history')));
+      assert.notEqual(again.completionToken, first.completionToken);
+      await rpc.call('completeOrchestratorTask', toBinary(MicrosoftOrchestratorResponseSchema, create(MicrosoftOrchestratorResponseSchema, {
+        instanceId: 'ms-history', completionToken: again.completionToken, actions: [actionToWire(complete(0))],
+      })));
+      await completed('ms-history');
+    } finally {
+      work.cancel();
+    }
+  });
+
   it('Dapr dialect: WorkflowResponse field 6 is the WorkflowVersion, recorded on the turn', async () => {
     const work = rpc.openWorkItems(create(GetWorkItemsRequestSchema));
     try {

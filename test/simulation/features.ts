@@ -45,18 +45,13 @@ export function allFeatures(): Features {
   return Object.fromEntries(FEATURE_NAMES.map((f) => [f, true])) as Features;
 }
 
-/**
- * The bounded run in `npm test`: every class except those that find a bug still open on main.
- * Turn a class on here when its fix is merged (the note lists which fix each waits for).
- */
+/** The bounded run in `npm test`: every class except those that find a bug still open on main. */
 export function npmTestFeatures(): Features {
-  return {
-    ...allFeatures(),
-    // On since the fixes merged: refusedChild, selfChild, defaultIdsAcrossGenerations, nonTerminalFilterPurge,
-    // listWhileRunning, purgeWithLiveChild (cascade: items 1, 11, 3, 2, 6, 8), replaceTerminal (runtime: item 5).
-    doubleSuspend: false, // issue 11 item 10 (runtime): suspend twice, resume once leaves the code suspended
-    selfSpawn: false, // issue 11 item 4 (delivery): memory replaces the caller with its self-spawn
-  };
+  // Every class is on: the ones that found issue 11 bugs were turned on as their fixes merged (refusedChild,
+  // selfChild, defaultIdsAcrossGenerations, nonTerminalFilterPurge, listWhileRunning, purgeWithLiveChild: items
+  // 1, 11, 3, 2, 6, 8; replaceTerminal, doubleSuspend: items 5, 10; selfSpawn: item 4). Turn a class off here,
+  // with the issue it waits for, when it finds a bug that is not fixed yet.
+  return allFeatures();
 }
 
 /** Parses `a,b,-c`: names to turn on, `-name` to turn off, `all`/`none`; unknown names are an error. */

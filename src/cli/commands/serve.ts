@@ -7,7 +7,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { CliError, EXIT_OTHER } from '../exit-codes.js';
 import { existsSync, rmSync } from 'node:fs';
 import { isPostgresUrl, openBackend } from '../open-backend.js';
-import { globalsOf, parsePort, print, untilSignal } from '../parse.js';
+import { globalsOf, parsePort, parsePositiveInt, print, untilSignal } from '../parse.js';
 
 const EXAMPLES = `
 Examples:
@@ -16,6 +16,7 @@ Examples:
   $ durabletask serve --db ./orders.sqlite
   $ durabletask serve --dashboard-port 8233
   $ durabletask serve --db postgres://postgres@localhost/app --schema orders
+  $ durabletask serve --lease-ms 10000 --work-item-timeout-ms 60000
 
 A SQLite --db file is created when missing; a PostgreSQL schema is created or migrated.
 Log level: DURABLETASK_LOG_LEVEL (default warn), logs go to stderr as JSON.`;
@@ -26,9 +27,11 @@ export function registerServe(program: Command): void {
     .description('run the gRPC sidecar (Durable Task protocol) on the task hub')
     .option('-p, --port <port>', 'TCP port (0 picks a free one)', parsePort, 4001)
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--lease-ms <ms>', 'lease on a work item; after a crash, its work waits at most this long', parsePositiveInt, 60_000)
+    .option('--work-item-timeout-ms <ms>', 'an SDK worker that has not answered a work item in this time loses it (re-dispatched)', parsePositiveInt, 300_000)
     .option('--dashboard-port <port>', 'also serve the web dashboard on this port (same host)', parsePort)
     .addHelpText('after', EXAMPLES)
-    .action(async (options: { port: number; host: string; dashboardPort?: number }, command: Command) => {
+    .action(async (options: { port: number; host: string; dashboardPort?: number; leaseMs: number; workItemTimeoutMs: number }, command: Command) => {
       const globals = globalsOf(command);
       // A serve that cannot start must leave no new task hub file behind.
       const newFile = !isPostgresUrl(globals.db) && !existsSync(globals.db);
@@ -40,7 +43,8 @@ export function registerServe(program: Command): void {
         const { defaultLogger } = await import('../../runtime/logger.js');
         const logger = defaultLogger();
         await routeGrpcLogs(logger);
-        sidecar = await startSidecar({ backend, host: options.host, port: options.port, logger });
+        const { host, port, leaseMs, workItemTimeoutMs } = options;
+        sidecar = await startSidecar({ backend, host, port, logger, leaseMs, workItemTimeoutMs });
       } catch (error) {
         await backend.close();
         if (newFile) for (const suffix of ['', '-wal', '-shm']) rmSync(`${globals.db}${suffix}`, { force: true });

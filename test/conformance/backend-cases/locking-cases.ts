@@ -4,6 +4,7 @@ import { it } from 'node:test';
 import { LeaseLostError } from '../../../src/errors.js';
 import {
   SHORT_LEASE_MS,
+  generationOf,
   instanceUpdate,
   lockExpecting,
   lockWorkflow,
@@ -46,7 +47,7 @@ export function lockingCases(makeBackend: MakeBackend): void {
       const first = await lockExpecting(backend, 'wf-1');
       assert.equal(first.executionId, 'exec-wf-1');
       const next = startEvent('wf-1', { workflowInstance: { instanceId: 'wf-1', executionId: 'exec-2' } });
-      await backend.completeWorkflowWorkItem(first, turn({ newHistory: [next], continuedAsNew: true, instance: instanceUpdate(next) }));
+      await backend.completeWorkflowWorkItem(first, turn({ newHistory: [next], continuedAsNew: true, instance: instanceUpdate(next, { generation: generationOf(next) }) }));
       await backend.addWorkflowEvent('wf-1', raised('go'));
       const second = await lockExpecting(backend, 'wf-1');
       assert.equal(second.executionId, 'exec-2');
