@@ -3,7 +3,7 @@
 // engine-side rules around them: terminate wins, forced termination, recursive terminate, continue-as-new.
 import type { WorkflowAction } from '../protocol/actions.js';
 import type { Payload, WorkflowVersion } from '../protocol/common.js';
-import { newEvent, type ExecutionStartedEvent, type ExecutionTerminatedEvent, type HistoryEvent, type WorkflowStartedEvent } from '../protocol/history.js';
+import { newEvent, type ExecutionStartedEvent, type ExecutionTerminatedEvent, type HistoryEvent, type StalledReason, type WorkflowStartedEvent } from '../protocol/history.js';
 import { DurableTaskError } from '../errors.js';
 import { applyActions } from './applier/apply.js';
 import type { ApplyContext, Turn } from './applier/turn-output.js';
@@ -22,6 +22,8 @@ export interface TurnResponse {
   actions: WorkflowAction[];
   customStatus?: Payload;
   version?: WorkflowVersion;
+  /** The code cannot continue this history (a deploy changed it): the instance stalls instead of running. */
+  stall?: { reason: StalledReason; description: string };
 }
 
 export type TurnExecutor = (request: TurnRequest) => Promise<TurnResponse>;
@@ -36,6 +38,9 @@ export interface TurnOutcome {
   /** False when no code ran (nothing new, or the instance was finished or invalid). */
   executed: boolean;
 }
+
+/** A stalled instance is woken this long after the stall, so that a capable worker (once deployed) picks it up. */
+export const STALL_RETRY_MS = 2000;
 
 /** A tight continue-as-new loop inside one work item stops here (the reference engine's bound). */
 export const MAX_CONTINUE_AS_NEW_PER_TURN = 20;
@@ -105,6 +110,7 @@ function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnRespons
   // Terminate beats continue-as-new: a terminated workflow never starts another generation.
   const actions = terminate ? response.actions.filter((a) => !(a.type === 'completeWorkflow' && a.workflowStatus === 'CONTINUED_AS_NEW')) : response.actions;
   turn.out.newHistory.push(...events);
+  if (response.stall && !terminate) return stall(turn, response.stall);
   const before = turn.out.newHistory.length;
   try {
     applyActions(turn, actions);
@@ -117,6 +123,19 @@ function applyResponse(turn: Turn, events: HistoryEvent[], response: TurnRespons
       { id: -1, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: error.name, errorMessage: error.message, isNonRetriable: true } },
     ]);
   }
+}
+
+/**
+ * The turn's events are kept and the instance records why it cannot go on (status STALLED); a marker sent to
+ * itself wakes it later, when a worker whose code matches may run it. Nothing of the code's turn is applied.
+ */
+function stall(turn: Turn, why: { reason: StalledReason; description: string }): void {
+  const { now } = turn.ctx;
+  const stalled = newEvent('executionStalled', now, { reason: why.reason, description: why.description });
+  addEvent(turn.state, stalled);
+  turn.out.newHistory.push(stalled);
+  const visibleAt = new Date(now.getTime() + STALL_RETRY_MS);
+  turn.out.messages.push({ targetInstanceId: turn.state.instanceId, event: newEvent('workflowStarted', visibleAt, {}), visibleAt });
 }
 
 /** The SDK ignored a terminate (or could not see it): drop the turn's outbound work and terminate anyway. */

@@ -8,7 +8,7 @@ import { decodePayload } from '../core/payload.js';
 import { stateFromHistory, type RuntimeState } from '../core/runtime-state.js';
 import { NOT_SERVED_DELAY_MS } from './activity-processor.js';
 import { completeRewind, rewindOf } from '../core/rewind.js';
-import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
+import { runTurn, STALL_RETRY_MS, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import type { HistoryEvent } from '../protocol/history.js';
 import { LeaseLostError } from '../errors.js';
 import type { Registry } from '../sdk/registry.js';
@@ -35,6 +35,11 @@ export interface WorkflowProcessorOptions {
 export function abandonDelayMs(retryCount: number): number {
   if (retryCount <= 0) return 0;
   return retryCount <= 100 ? retryCount * 1000 : 300_000;
+}
+
+/** A stalled instance's work item comes back later and later on a worker that cannot run it, at most a minute. */
+export function stallRetryDelayMs(retryCount: number): number {
+  return Math.min(STALL_RETRY_MS * Math.max(1, retryCount), 60_000);
 }
 
 export class WorkflowProcessor {
@@ -79,8 +84,16 @@ export class WorkflowProcessor {
         return response;
       };
       const now = new Date(this.o.clock.now());
+      const wasStalled = state.stalled;
       const outcome = await runTurn(state, item.newEvents, { now, newId: randomUUID }, executeTurn);
       if (rewind) completeRewind(rewind, outcome.result, outcome.state, now);
+      if (wasStalled && outcome.state.stalled) {
+        // Stalled already, and this worker's code stalls it the same way: leave the history alone and let the
+        // work item come back later (a worker whose code matches takes it from there).
+        cache.delete(item.instanceId);
+        await backend.abandonWorkflowWorkItem(item, { delayMs: stallRetryDelayMs(item.retryCount + 1) });
+        return;
+      }
       if (outcome.duplicates.length > 0) {
         logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }

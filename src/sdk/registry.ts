@@ -27,6 +27,7 @@ export class Registry {
     if (activity === undefined) this.activities.delete(name);
     else if (typeof activity !== 'function') throw new InvalidArgumentError('activity', `must be a function, got ${typeof activity}`);
     else this.activities.set(name, activity);
+    this.served = undefined; // the names a worker locks changed
     return this;
   }
 

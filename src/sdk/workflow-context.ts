@@ -70,6 +70,11 @@ export interface WorkflowContext {
   setCustomStatus(value: unknown): void;
   /** A deterministic UUID: the same on every replay. */
   newGuid(): string;
+  /**
+   * Dapr/Go patching: true on first execution (and recorded in this turn's WorkflowVersion), then what the
+   * history recorded. Guard a changed code path with it so instances started before the change replay the old one.
+   */
+  isPatched(patchName: string): boolean;
   whenAll: typeof whenAll;
   whenAny: typeof whenAny;
 }
@@ -204,6 +209,12 @@ export class ReplayWorkflowContext implements WorkflowContext {
 
   setCustomStatus(value: unknown): void {
     this.x.customStatus = this.encode(value, 'custom status');
+  }
+
+  isPatched(patchName: string): boolean {
+    this.x.assertInTurn('isPatched');
+    if (typeof patchName !== 'string' || patchName === '') throw new InvalidArgumentError('patchName', 'must be a non-empty string');
+    return this.x.isPatched(patchName);
   }
 
   newGuid(): string {

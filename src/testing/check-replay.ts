@@ -8,7 +8,7 @@ import { registryOf, replayEvents, type ReplayResult } from './replay.js';
 import type { WorkflowModule } from './workflow-module.js';
 
 /** Statuses of instances that will run again: what a deploy can break. */
-export const OPEN_STATUSES: readonly RuntimeStatus[] = ['PENDING', 'RUNNING', 'SUSPENDED'];
+export const OPEN_STATUSES: readonly RuntimeStatus[] = ['PENDING', 'RUNNING', 'SUSPENDED', 'STALLED'];
 
 export interface CheckReplayOptions {
   /** @default OPEN_STATUSES */

@@ -94,7 +94,9 @@ export async function replayEvents(registry: Registry, events: readonly HistoryE
     run: async (x, started) => registry.getWorkflow(started.name)(new ReplayWorkflowContext(x, { registry, maxPayloadBytes }), decodePayload(started.input)),
   });
   const { actions } = await execution.executeTurn(events, []);
-  const divergence = execution.divergence ?? endDivergence(events, actions);
+  // A recorded patch the code never checks stalls a worker's turn the same way a divergence does.
+  const patchMismatch = execution.stall && new NonDeterminismError(-1, 'a patch on WorkflowStarted.version', 'never checks it with isPatched', execution.stall.description);
+  const divergence = execution.divergence ?? patchMismatch ?? endDivergence(events, actions);
   return divergence ? { ...base, outcome: 'diverged', error: divergence } : { ...base, outcome: 'ok' };
 }
 

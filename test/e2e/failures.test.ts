@@ -126,16 +126,23 @@ describe('e2e: non-determinism and non-durable awaits', () => {
     await eventually(async () => (await h.client.getWorkflowHistory('nd')).filter((e) => e.type === 'taskCompleted').length === 2);
     code.version = 2; // a "deployment" between turns
     await h.client.raiseEvent('nd', 'finish');
-    const state = await h.client.waitForWorkflowCompletion('nd', { timeoutMs: 3000 });
-    assert.equal(state.runtimeStatus, 'FAILED');
-    assert.equal(state.failureDetails?.errorType, 'NonDeterminismError');
-    const message = state.failureDetails!.errorMessage;
+    // A deploy's non-determinism stalls the instance (it never fails it), with the divergence as the reason.
+    await eventually(async () => (await h.client.getWorkflowState('nd'))?.runtimeStatus === 'STALLED', 10_000);
+    const stalled = (await h.client.getWorkflowHistory('nd')).find((e) => e.type === 'executionStalled');
+    assert.ok(stalled?.type === 'executionStalled');
+    assert.equal(stalled.reason, 'PATCH_MISMATCH');
+    const message = stalled.description ?? '';
     assert.match(message, /sequence number 1/);
     assert.match(message, /callActivity\('step'\)/);
     assert.match(message, /callActivity\('other'\)/);
+    // The deploy is rolled back: the instance continues by itself, with the event it received while stalled.
+    code.version = 1;
+    const state = await h.client.waitForWorkflowCompletion('nd', { timeoutMs: 20_000 });
+    assert.equal(state.runtimeStatus, 'COMPLETED');
+    assert.equal(state.output, 'done');
   });
 
-  it('a replay that makes fewer calls than history recorded fails as non-deterministic', async (t) => {
+  it('a replay that makes fewer calls than history recorded stalls as non-deterministic', async (t) => {
     const code = { withTimer: true };
     async function shrinking(ctx: WorkflowContext) {
       if (code.withTimer) await ctx.createTimer(5);
@@ -148,10 +155,11 @@ describe('e2e: non-determinism and non-durable awaits', () => {
     await eventually(async () => (await h.client.getWorkflowHistory('nd2')).some((e) => e.type === 'timerFired'));
     code.withTimer = false;
     await h.client.raiseEvent('nd2', 'finish');
-    const state = await h.client.waitForWorkflowCompletion('nd2', { timeoutMs: 3000 });
-    assert.equal(state.runtimeStatus, 'FAILED');
-    assert.match(state.failureDetails!.errorMessage, /sequence number 0/);
-    assert.match(state.failureDetails!.errorMessage, /createTimer/);
+    await eventually(async () => (await h.client.getWorkflowState('nd2'))?.runtimeStatus === 'STALLED', 10_000);
+    const stalled = (await h.client.getWorkflowHistory('nd2')).find((e) => e.type === 'executionStalled');
+    assert.ok(stalled?.type === 'executionStalled');
+    assert.match(stalled.description ?? '', /sequence number 0/);
+    assert.match(stalled.description ?? '', /createTimer/);
   });
 
   it('awaiting a plain setTimeout promise fails with the "not a durable task" error instead of hanging', async (t) => {

@@ -60,6 +60,20 @@ describe('replayHistory', () => {
     await replayHistory({ workflows: [order] }, completed.history);
   });
 
+  it('a history that recorded a patch diverges on code that never checks it, and replays on code that does', async () => {
+    // The patch as a patched release records it: on the WorkflowStarted of the turn that first checked it.
+    const history = open.history.map((e, i) => (i === 0 && e.type === 'workflowStarted' ? { ...e, version: { patches: ['express'] } } : e));
+    const error = await divergence(pending, { ...open, history });
+    assert.match(error.message, /'express'/);
+    const checking = async (ctx: WorkflowContext, item: string) => {
+      await ctx.callActivity(ctx.isPatched('express') ? reserve : charge, item);
+      await ctx.waitForExternalEvent('confirm');
+      return item;
+    };
+    await replayHistory(checking, { ...open, history });
+    await assert.rejects(replayHistory(checking, open), NonDeterminismError, 'without the patch recorded, the old path is replayed');
+  });
+
   it('a renamed activity names both calls at its sequence number', async () => {
     const renamed = async (ctx: WorkflowContext, item: string) => {
       await ctx.callActivity(reserve, item);

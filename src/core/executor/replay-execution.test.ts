@@ -57,13 +57,12 @@ describe('replay executor', () => {
     assert.deepEqual(actions.at(-1), { id: 2, type: 'completeWorkflow', workflowStatus: 'COMPLETED', result: '"fast"' });
   });
 
-  it('a different activity at a recorded sequence number fails with both sides named', async () => {
+  it('a different activity at a recorded sequence number stalls with both sides named', async () => {
     const wf = async (ctx: WorkflowContext) => ctx.callActivity('renamed');
-    const { actions } = await execution(wf).executeTurn([...started(), scheduled(0, 'original')], [ws(1)]);
-    assert.equal(actions.length, 1, 'only the failure is reported');
-    const done = actions[0]!;
-    assert.ok(done.type === 'completeWorkflow' && done.workflowStatus === 'FAILED');
-    const message = done.type === 'completeWorkflow' ? (done.failureDetails?.errorMessage ?? '') : '';
+    const { actions, stall } = await execution(wf).executeTurn([...started(), scheduled(0, 'original')], [ws(1)]);
+    assert.deepEqual(actions, [], 'no action: the instance stalls');
+    assert.equal(stall?.reason, 'PATCH_MISMATCH');
+    const message = stall?.description ?? '';
     assert.match(message, /sequence number 0/);
     assert.match(message, /callActivity\('original'\)/);
     assert.match(message, /callActivity\('renamed'\)/);
@@ -73,13 +72,12 @@ describe('replay executor', () => {
     // The history was made by code that called 'a' and then 'b'; the code now returns after 'a'.
     const wf = async (ctx: WorkflowContext) => ctx.callActivity<number, number>('a', 1);
     const past = [...started(), scheduled(0, 'a'), ws(1), completed(0, 10), scheduled(1, 'b')];
-    const { actions } = await execution(wf).executeTurn(past, [ws(2), completed(1, 5)]);
-    assert.equal(actions.length, 1, 'only the failure is reported: no ExecutionCompleted over the unmatched TaskScheduled');
-    const done = actions[0]!;
-    assert.ok(done.type === 'completeWorkflow' && done.workflowStatus === 'FAILED', JSON.stringify(done));
-    assert.equal(done.failureDetails?.errorType, 'NonDeterminismError');
-    assert.match(done.failureDetails?.errorMessage ?? '', /at sequence number 1 the history recorded callActivity\('b'\)/);
-    assert.match(done.failureDetails?.errorMessage ?? '', /finished \(complete\(COMPLETED\)\) before calling it/);
+    const x = execution(wf);
+    const { actions, stall } = await x.executeTurn(past, [ws(2), completed(1, 5)]);
+    assert.deepEqual(actions, [], 'no ExecutionCompleted over the unmatched TaskScheduled: the instance stalls');
+    assert.equal(x.divergence?.name, 'NonDeterminismError');
+    assert.match(stall?.description ?? '', /at sequence number 1 the history recorded callActivity\('b'\)/);
+    assert.match(stall?.description ?? '', /finished \(complete\(COMPLETED\)\) before calling it/);
   });
 
   it('code that finishes where its history did, with fire-and-forget calls matched, still completes', async () => {
@@ -90,6 +88,33 @@ describe('replay executor', () => {
     const past = [...started(), scheduled(0, 'log'), scheduled(1, 'a'), ws(1)];
     const { actions } = await execution(wf).executeTurn(past, [completed(1, 7), completed(0, 'x')]);
     assert.deepEqual(actions, [{ id: 2, type: 'completeWorkflow', workflowStatus: 'COMPLETED', result: '7' }]);
+  });
+
+  it('isPatched is true on first execution and recorded in the turn\'s WorkflowVersion', async () => {
+    const wf = async (ctx: WorkflowContext) => (ctx.isPatched('fix') ? ctx.callActivity('new') : ctx.callActivity('old'));
+    const { actions, version } = await execution(wf).executeTurn([], [ws(0), ...started().slice(1)]);
+    assert.deepEqual(version, { patches: ['fix'] });
+    assert.ok(actions[0]?.type === 'scheduleTask' && actions[0].name === 'new');
+  });
+
+  it('isPatched replays what history recorded: false when the patch was not recorded, true when it was', async () => {
+    const wf = async (ctx: WorkflowContext) => (ctx.isPatched('fix') ? ctx.callActivity('new') : ctx.callActivity('old'));
+    const old = await execution(wf).executeTurn([...started(), scheduled(0, 'old')], [ws(1), completed(0, 1)]);
+    assert.deepEqual(old.actions.map((a) => a.type), ['completeWorkflow'], 'the old path replays without divergence');
+    assert.equal(old.version, undefined, 'a false answer is not recorded');
+    const patchedStart = newEvent('workflowStarted', t0, { version: { patches: ['fix'] } });
+    const patched = await execution(wf).executeTurn([patchedStart, ...started().slice(1), scheduled(0, 'new')], [ws(1), completed(0, 1)]);
+    assert.equal(patched.stall, undefined);
+    assert.deepEqual(patched.actions.map((a) => a.type), ['completeWorkflow']);
+  });
+
+  it('a history with a patch this code never checks stalls as PATCH_MISMATCH naming the patch', async () => {
+    const wf = async (ctx: WorkflowContext) => ctx.callActivity('new');
+    const patchedStart = newEvent('workflowStarted', t0, { version: { patches: ['fix'] } });
+    const { actions, stall } = await execution(wf).executeTurn([patchedStart, ...started().slice(1), scheduled(0, 'new')], [ws(1), completed(0, 1)]);
+    assert.deepEqual(actions, []);
+    assert.equal(stall?.reason, 'PATCH_MISMATCH');
+    assert.match(stall?.description ?? '', /'fix'/);
   });
 
   it('currentUtcDateTime follows the WorkflowStarted of the turn being replayed', async () => {
@@ -230,12 +255,11 @@ describe('replay executor: detached workflows', () => {
     assert.deepEqual(actions, []);
   });
 
-  it('a different instance ID at that sequence number fails naming both IDs', async () => {
+  it('a different instance ID at that sequence number stalls naming both IDs', async () => {
     const past = [...started(), newEvent('detachedWorkflowInstanceCreated', t0, { eventId: 0, instanceId: 'recorded' })];
-    const { actions } = await execution(spawnWith({ instanceId: 'current' })).executeTurn(past, [ws(1)]);
-    const done = actions[0]!;
-    assert.equal(actions.length, 1);
-    const message = done.type === 'completeWorkflow' ? (done.failureDetails?.errorMessage ?? '') : '';
+    const { actions, stall } = await execution(spawnWith({ instanceId: 'current' })).executeTurn(past, [ws(1)]);
+    assert.deepEqual(actions, []);
+    const message = stall?.description ?? '';
     assert.match(message, /'recorded'/);
     assert.match(message, /'current'/);
     assert.match(message, /sequence number 0/);
@@ -244,8 +268,8 @@ describe('replay executor: detached workflows', () => {
   it('an event with no staged action names scheduleNewWorkflow, the instance and the number', async () => {
     const wf = async (ctx: WorkflowContext) => ctx.waitForExternalEvent('never');
     const past = [...started(), newEvent('detachedWorkflowInstanceCreated', t0, { eventId: 42, instanceId: 'ghost' })];
-    const { actions } = await execution(wf).executeTurn(past, [ws(1)]);
-    const message = actions[0]!.type === 'completeWorkflow' ? (actions[0]!.failureDetails?.errorMessage ?? '') : '';
+    const { stall } = await execution(wf).executeTurn(past, [ws(1)]);
+    const message = stall?.description ?? '';
     assert.match(message, /scheduleNewWorkflow/);
     assert.match(message, /ghost/);
     assert.match(message, /42/);

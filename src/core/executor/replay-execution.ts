@@ -6,7 +6,7 @@
 import type { CompleteWorkflowAction, WorkflowAction, WorkflowActionType } from '../../protocol/actions.js';
 import { describeAction } from '../../protocol/actions.js';
 import type { Payload } from '../../protocol/common.js';
-import type { EventRaisedEvent, ExecutionStartedEvent, HistoryEvent } from '../../protocol/history.js';
+import type { EventRaisedEvent, ExecutionStartedEvent, HistoryEvent, StalledReason } from '../../protocol/history.js';
 import { DurableTaskError, NonDeterminismError, TaskFailedError, TimeoutError } from '../../errors.js';
 import { decodePayload, encodePayload, failureFromError } from '../payload.js';
 import type { TurnResponse } from '../turn.js';
@@ -28,6 +28,12 @@ export interface ExecutionOptions {
   maxPayloadBytes: number;
   /** Starts the workflow function when ExecutionStarted is replayed; resolves with its output. */
   run(execution: ReplayExecution, start: ExecutionStartedEvent): Promise<unknown>;
+}
+
+/** Why this code cannot continue the instance (a deploy changed it): the instance waits, STALLED, for code that can. */
+export interface Stall {
+  reason: StalledReason;
+  description: string;
 }
 
 export interface ContinueAsNewRequest {
@@ -66,6 +72,14 @@ export class ReplayExecution {
   private diverged = false;
   /** The first divergence from history, with both sides (replay checks read it). */
   divergence: NonDeterminismError | undefined;
+  /** Set when the code does not match the history (a divergence or a patch mismatch): no action is reported. */
+  stall: Stall | undefined;
+  /** Patches recorded by earlier turns (their WorkflowStarted.version). */
+  private readonly historyPatches = new Set<string>();
+  /** isPatched answers, fixed for the life of the execution (a replay must get the same answer again). */
+  private readonly patchAnswers = new Map<string, boolean>();
+  /** Patches found true during this turn, in call order: recorded in the turn's WorkflowVersion. */
+  private turnPatches: string[] = [];
 
   constructor(options: ExecutionOptions) {
     this.options = options;
@@ -73,12 +87,13 @@ export class ReplayExecution {
   }
 
   get isComplete(): boolean {
-    return this.completion !== undefined;
+    return this.completion !== undefined || this.stall !== undefined;
   }
 
   /** Processes past events (replaying) then new ones, and returns the actions history has not seen yet. */
   async executeTurn(past: readonly HistoryEvent[], events: readonly HistoryEvent[]): Promise<TurnResponse> {
     this.inTurn = true;
+    this.turnPatches = [];
     try {
       for (const [list, replaying] of [[past, true], [events, false]] as const) {
         for (const event of list) {
@@ -90,12 +105,29 @@ export class ReplayExecution {
           this.isReplaying = replaying;
           await this.process(event);
         }
+        if (replaying && list.length > 0) this.detectPatchMismatch();
       }
       this.detectNonDurableWait();
     } finally {
       this.inTurn = false;
     }
-    return { actions: this.collectActions(), customStatus: this.customStatus };
+    if (this.stall) return { actions: [], customStatus: this.customStatus, stall: this.stall };
+    const version = this.turnPatches.length > 0 ? { patches: this.turnPatches } : undefined;
+    return { actions: this.collectActions(), customStatus: this.customStatus, version };
+  }
+
+  /**
+   * Dapr/Go patching: true when history recorded the patch; false while replaying a history that did not;
+   * true on first execution. A true answer is recorded in this turn's WorkflowVersion.
+   */
+  isPatched(name: string): boolean {
+    let answer = this.patchAnswers.get(name);
+    if (answer === undefined) {
+      answer = this.historyPatches.has(name) || !this.isReplaying;
+      this.patchAnswers.set(name, answer);
+    }
+    if (answer) this.turnPatches.push(name);
+    return answer;
   }
 
   /** The turn's actions are durable now: they count as matched by history from here on. */
@@ -183,6 +215,7 @@ export class ReplayExecution {
   private async process(event: HistoryEvent): Promise<void> {
     if (event.type === 'workflowStarted') {
       this.currentUtcDateTime = event.timestamp;
+      for (const patch of event.version?.patches ?? []) this.historyPatches.add(patch);
       return;
     }
     if (event.type === 'executionTerminated') {
@@ -279,12 +312,27 @@ export class ReplayExecution {
     this.diverge(new NonDeterminismError(event.eventId, describeHistoryEvent(event), actual));
   }
 
-  /** Replay left the history: the failure replaces any completion the code reached. */
+  /**
+   * Replay left the history: the failure replaces any completion the code reached, and the instance stalls
+   * (a deploy changed the code; it must not fail, it waits for a worker whose code matches).
+   */
   private diverge(error: NonDeterminismError): void {
     this.diverged = true;
     this.divergence ??= error;
+    this.stall ??= { reason: 'PATCH_MISMATCH', description: error.message };
     this.completion = undefined;
     this.fail(error);
+  }
+
+  /** After replaying history, every patch it recorded must have been asked again: otherwise the code lacks it. */
+  private detectPatchMismatch(): void {
+    if (this.stall) return;
+    const missing = [...this.historyPatches].filter((p) => !this.patchAnswers.has(p));
+    if (missing.length === 0) return;
+    this.stall = {
+      reason: 'PATCH_MISMATCH',
+      description: `history recorded patch${missing.length > 1 ? 'es' : ''} ${missing.map((p) => `'${p}'`).join(', ')} that this code never checks with isPatched`,
+    };
   }
 
   private matchDetached(id: number, instanceId: string): void {
