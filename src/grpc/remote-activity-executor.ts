@@ -54,7 +54,7 @@ export class RemoteActivityProcessor {
 
   private dispatch(item: ActivityWorkItem): Promise<ActivityAnswer> {
     const { event } = item;
-    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), (token, stream) =>
+    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), event.name, (token, stream) =>
       workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'activityRequest',

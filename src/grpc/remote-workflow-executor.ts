@@ -6,7 +6,7 @@ import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
 import { stateFromHistory } from '../core/runtime-state.js';
 import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import { LeaseLostError, UnavailableError } from '../errors.js';
-import type { HistoryEvent } from '../protocol/history.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
 import { workItemToBinary, type Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
@@ -65,8 +65,10 @@ export class RemoteWorkflowProcessor {
   }
 
   private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[], sentTo: (dialect: Dialect) => void): Promise<TurnResponse> {
-    const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
-    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) => {
+    const started = startedOf(newEvents) ?? startedOf(past);
+    const executionId = started?.workflowInstance.executionId;
+    const name = started?.name ?? '';
+    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, name, (token, stream) => {
       sentTo(stream.dialect);
       return checkWorkItemSize(instanceId, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
@@ -96,7 +98,7 @@ function checkWorkItemSize(instanceId: string, bytes: Uint8Array): Uint8Array {
 }
 
 /** SDKs seed deterministic IDs with the execution ID: new events first, then the past (reference engine order). */
-function executionIdOf(events: readonly HistoryEvent[]): string | undefined {
-  for (const event of events) if (event.type === 'executionStarted') return event.workflowInstance.executionId;
+function startedOf(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
+  for (const event of events) if (event.type === 'executionStarted') return event;
   return undefined;
 }
