@@ -70,7 +70,7 @@ export class RemoteWorkflowProcessor {
     const name = started?.name ?? '';
     const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, name, (token, stream) => {
       sentTo(stream.dialect);
-      return checkWorkItemSize(instanceId, workItemToBinary(stream.dialect, create(WorkItemSchema, {
+      return checkWorkItemSize(() => `the work item of workflow '${instanceId}' (its history)`, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'workflowRequest',
           value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
@@ -86,14 +86,16 @@ export class RemoteWorkflowProcessor {
 export const MAX_WORK_ITEM_BYTES = 4 * 1024 * 1024;
 
 export class WorkItemTooLargeError extends Error {
-  constructor(readonly instanceId: string, readonly size: number) {
-    super(`the work item of workflow '${instanceId}' is ${size} bytes (its history), over the ${MAX_WORK_ITEM_BYTES} bytes a gRPC client receives by default`);
+  /** `what` names the item, e.g. "the work item of workflow 'x' (its history)". */
+  constructor(readonly what: string, readonly size: number) {
+    super(`${what} is ${size} bytes, over the ${MAX_WORK_ITEM_BYTES} bytes a gRPC client receives by default`);
     this.name = 'WorkItemTooLargeError';
   }
 }
 
-function checkWorkItemSize(instanceId: string, bytes: Uint8Array): Uint8Array {
-  if (bytes.length > MAX_WORK_ITEM_BYTES) throw new WorkItemTooLargeError(instanceId, bytes.length);
+/** The bytes of a work item, or WorkItemTooLargeError when a default gRPC client could not receive them. */
+export function checkWorkItemSize(what: () => string, bytes: Uint8Array): Uint8Array {
+  if (bytes.length > MAX_WORK_ITEM_BYTES) throw new WorkItemTooLargeError(what(), bytes.length);
   return bytes;
 }
 
