@@ -1,6 +1,8 @@
 // The sidecar's two work loops (workflow turns, activities). They lock work only while at least one
 // GetWorkItems stream is connected, so an engine with no SDK worker leaves its queues alone, and they renew
-// each item's lease while the remote worker takes its time.
+// each item's lease while the remote worker takes its time. They lock only the names the connected streams
+// serve (workItemFilters), so an item no connected worker can run stays queued, and they announce those names
+// with a worker heartbeat (an unfiltered stream serves any name: announced as '*').
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ActivityWorkItem, Backend, WorkflowWorkItem } from '../backends/backend.js';
@@ -21,7 +23,12 @@ export interface EngineLoopOptions {
   activityConcurrency?: number;
   /** @default 60000 */
   leaseMs?: number;
+  /** How often the sidecar announces what its connected workers serve. @default 10000 */
+  heartbeatMs?: number;
 }
+
+/** The announced name of a sidecar whose connected worker takes any name (waitingReason reads it). */
+export const ANY_NAME = '*';
 
 export class EngineLoops {
   readonly lockedBy = `${hostname()},${process.pid},${randomUUID()}`;
@@ -30,6 +37,8 @@ export class EngineLoops {
   private readonly workflow: WorkLoop<WorkflowWorkItem>;
   private readonly activity: WorkLoop<ActivityWorkItem>;
   private readonly unsubscribe: () => void;
+  private readonly startedAt = new Date();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: EngineLoopOptions) {
     this.o = options;
@@ -41,15 +50,26 @@ export class EngineLoops {
     const workflowWake = new Wake(backend, 'workflowWork');
     const activityWake = new Wake(backend, 'activityWork');
     this.wakes = [workflowWake, activityWake];
-    this.unsubscribe = dispatcher.onConnect(() => this.wakes.forEach((w) => w.notify()));
+    this.unsubscribe = dispatcher.onConnect(() => {
+      this.wakes.forEach((w) => w.notify());
+      if (this.heartbeat) void this.announce();
+    });
     const poll = { minPollMs: 5, maxPollMs: 250, logger };
-    const connected = () => dispatcher.streamCount > 0;
+    /** The lock options for what the connected streams serve; undefined when nothing can be locked. */
+    const leaseFor = (kind: 'workflow' | 'activity') => {
+      if (dispatcher.streamCount === 0) return undefined;
+      const names = dispatcher.servedNames(kind);
+      return names?.length === 0 ? undefined : { ...lease, names };
+    };
     this.workflow = new WorkLoop<WorkflowWorkItem>({
       ...poll,
       name: 'grpc-workflow',
       concurrency: options.workflowConcurrency ?? 128,
       wake: workflowWake,
-      lock: async () => (connected() ? backend.lockWorkflowWorkItem(lease) : undefined),
+      lock: async () => {
+        const options = leaseFor('workflow');
+        return options ? backend.lockWorkflowWorkItem(options) : undefined;
+      },
       process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, leaseMs), () => workflows.process(item)),
     });
     this.activity = new WorkLoop<ActivityWorkItem>({
@@ -57,7 +77,10 @@ export class EngineLoops {
       name: 'grpc-activity',
       concurrency: options.activityConcurrency ?? 512,
       wake: activityWake,
-      lock: async () => (connected() ? backend.lockActivityWorkItem(lease) : undefined),
+      lock: async () => {
+        const options = leaseFor('activity');
+        return options ? backend.lockActivityWorkItem(options) : undefined;
+      },
       process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, leaseMs), () => activities.process(item)),
     });
   }
@@ -65,13 +88,37 @@ export class EngineLoops {
   start(): void {
     this.workflow.start();
     this.activity.start();
+    this.heartbeat = setInterval(() => void this.announce(), this.o.heartbeatMs ?? 10_000);
+    this.heartbeat.unref();
+    void this.announce();
+  }
+
+  /** Announces the names the connected streams serve (none while no stream is connected). */
+  private announce(): Promise<void> {
+    const { dispatcher } = this.o;
+    const served = (kind: 'workflow' | 'activity') =>
+      dispatcher.streamCount === 0 ? [] : (dispatcher.servedNames(kind) ?? [ANY_NAME]);
+    return this.o.backend
+      .heartbeatWorker({
+        workerId: this.lockedBy,
+        name: 'sidecar',
+        host: hostname(),
+        pid: process.pid,
+        workflows: served('workflow'),
+        activities: served('activity'),
+        startedAt: this.startedAt,
+      })
+      .catch((error: unknown) => this.o.logger.warn({ err: error }, 'sidecar worker heartbeat failed'));
   }
 
   /** Stops locking; in-flight items get graceMs (callers cancel their dispatches first so they abandon fast). */
   async stop(graceMs: number): Promise<void> {
     this.unsubscribe();
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     await Promise.all([this.workflow.stop(graceMs), this.activity.stop(graceMs)]);
     for (const wake of this.wakes) wake.close();
+    await this.o.backend.removeWorker(this.lockedBy).catch((error: unknown) => this.o.logger.warn({ err: error }, 'removing the sidecar worker announcement failed'));
   }
 
   private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {

@@ -9,7 +9,7 @@ import { traceContextToWire } from '../protocol/wire/common-wire.js';
 import { workItemToBinary } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import { abandonDelayMs } from '../runtime/workflow-processor.js';
-import type { RemoteProcessorOptions } from './remote-workflow-executor.js';
+import { checkWorkItemSize, WorkItemTooLargeError, type RemoteProcessorOptions } from './remote-workflow-executor.js';
 
 /** What CompleteActivityTask carries once validated. */
 export interface ActivityAnswer {
@@ -32,7 +32,12 @@ export class RemoteActivityProcessor {
   async process(item: ActivityWorkItem): Promise<void> {
     const { backend, logger } = this.o;
     try {
-      const answer = await this.dispatch(item);
+      const answer = await this.dispatch(item).catch((error: unknown): ActivityAnswer => {
+        // Redelivering an item no SDK can receive would retry it for good: the task fails instead.
+        if (!(error instanceof WorkItemTooLargeError)) throw error;
+        logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId, size: error.size }, 'activity work item too large for an SDK worker; failing the task');
+        return { failureDetails: { errorType: 'WorkItemTooLarge', errorMessage: error.message, isNonRetriable: true } };
+      });
       const { event } = item;
       const base = { taskScheduledId: event.eventId, taskExecutionId: event.taskExecutionId, router: event.router };
       const result: ActivityResultEvent = answer.failureDetails
@@ -54,8 +59,8 @@ export class RemoteActivityProcessor {
 
   private dispatch(item: ActivityWorkItem): Promise<ActivityAnswer> {
     const { event } = item;
-    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), (token, stream) =>
-      workItemToBinary(stream.dialect, create(WorkItemSchema, {
+    return this.o.dispatcher.dispatch<ActivityAnswer>('activity', activityKey(item.instanceId, event.eventId), event.name, (token, stream) =>
+      checkWorkItemSize(() => `the work item of activity '${event.name}' (task ${event.eventId} of '${item.instanceId}')`, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'activityRequest',
           value: {
@@ -69,7 +74,7 @@ export class RemoteActivityProcessor {
           },
         },
         completionToken: token,
-      })),
+      }))),
     ).answer;
   }
 }

@@ -6,7 +6,7 @@ import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
 import { stateFromHistory } from '../core/runtime-state.js';
 import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
 import { LeaseLostError, UnavailableError } from '../errors.js';
-import type { HistoryEvent } from '../protocol/history.js';
+import type { ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
 import { workItemToBinary, type Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
@@ -65,10 +65,12 @@ export class RemoteWorkflowProcessor {
   }
 
   private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[], sentTo: (dialect: Dialect) => void): Promise<TurnResponse> {
-    const executionId = executionIdOf(newEvents) ?? executionIdOf(past);
-    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, (token, stream) => {
+    const started = startedOf(newEvents) ?? startedOf(past);
+    const executionId = started?.workflowInstance.executionId;
+    const name = started?.name ?? '';
+    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, name, (token, stream) => {
       sentTo(stream.dialect);
-      return checkWorkItemSize(instanceId, workItemToBinary(stream.dialect, create(WorkItemSchema, {
+      return checkWorkItemSize(() => `the work item of workflow '${instanceId}' (its history)`, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {
           case: 'workflowRequest',
           value: { instanceId, executionId, pastEvents: historyToWire(past), newEvents: historyToWire(newEvents) },
@@ -84,19 +86,21 @@ export class RemoteWorkflowProcessor {
 export const MAX_WORK_ITEM_BYTES = 4 * 1024 * 1024;
 
 export class WorkItemTooLargeError extends Error {
-  constructor(readonly instanceId: string, readonly size: number) {
-    super(`the work item of workflow '${instanceId}' is ${size} bytes (its history), over the ${MAX_WORK_ITEM_BYTES} bytes a gRPC client receives by default`);
+  /** `what` names the item, e.g. "the work item of workflow 'x' (its history)". */
+  constructor(readonly what: string, readonly size: number) {
+    super(`${what} is ${size} bytes, over the ${MAX_WORK_ITEM_BYTES} bytes a gRPC client receives by default`);
     this.name = 'WorkItemTooLargeError';
   }
 }
 
-function checkWorkItemSize(instanceId: string, bytes: Uint8Array): Uint8Array {
-  if (bytes.length > MAX_WORK_ITEM_BYTES) throw new WorkItemTooLargeError(instanceId, bytes.length);
+/** The bytes of a work item, or WorkItemTooLargeError when a default gRPC client could not receive them. */
+export function checkWorkItemSize(what: () => string, bytes: Uint8Array): Uint8Array {
+  if (bytes.length > MAX_WORK_ITEM_BYTES) throw new WorkItemTooLargeError(what(), bytes.length);
   return bytes;
 }
 
 /** SDKs seed deterministic IDs with the execution ID: new events first, then the past (reference engine order). */
-function executionIdOf(events: readonly HistoryEvent[]): string | undefined {
-  for (const event of events) if (event.type === 'executionStarted') return event.workflowInstance.executionId;
+function startedOf(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
+  for (const event of events) if (event.type === 'executionStarted') return event;
   return undefined;
 }

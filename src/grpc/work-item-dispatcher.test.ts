@@ -16,7 +16,7 @@ describe('WorkItemDispatcher', () => {
   it('registers a dispatch before writing it, so an answer given during write is accepted', async () => {
     const d = new WorkItemDispatcher();
     attach(d, (wi) => d.complete('workflow', 'i1', wi.completionToken, () => 'answer'));
-    assert.equal(await d.dispatch('workflow', 'i1', item).answer, 'answer');
+    assert.equal(await d.dispatch('workflow', 'i1', 'w', item).answer, 'answer');
   });
 
   it('sends round robin over the connected streams', () => {
@@ -24,7 +24,7 @@ describe('WorkItemDispatcher', () => {
     const seen: number[] = [];
     attach(d, () => seen.push(1));
     attach(d, () => seen.push(2));
-    for (let i = 0; i < 4; i++) void d.dispatch('activity', `k${i}`, item).answer.catch(() => undefined);
+    for (let i = 0; i < 4; i++) void d.dispatch('activity', `k${i}`, 'w', item).answer.catch(() => undefined);
     assert.deepEqual(seen, [1, 2, 1, 2]);
   });
 
@@ -32,8 +32,8 @@ describe('WorkItemDispatcher', () => {
     const d = new WorkItemDispatcher();
     const written: WorkItem[] = [];
     attach(d, (wi) => written.push(wi));
-    const a = d.dispatch('workflow', 'a', item);
-    const b = d.dispatch('workflow', 'b', item);
+    const a = d.dispatch('workflow', 'a', 'w', item);
+    const b = d.dispatch('workflow', 'b', 'w', item);
     assert.throws(() => d.complete('workflow', 'a', 'stale', () => 1), { code: 'NOT_FOUND' });
     assert.throws(() => d.complete('workflow', 'a', b.token, () => 1), { code: 'FAILED_PRECONDITION' });
     d.complete('workflow', 'a', '', () => 'a-answer');
@@ -46,7 +46,7 @@ describe('WorkItemDispatcher', () => {
   it('rejects the dispatch when the answer is malformed', async () => {
     const d = new WorkItemDispatcher();
     attach(d);
-    const a = d.dispatch('activity', 'i/0', item);
+    const a = d.dispatch('activity', 'i/0', 'w', item);
     assert.throws(() => d.complete('activity', 'i/0', a.token, () => { throw new InvalidArgumentError('result', 'bad'); }), InvalidArgumentError);
     await assert.rejects(a.answer, InvalidArgumentError);
   });
@@ -54,16 +54,16 @@ describe('WorkItemDispatcher', () => {
   it('cancels what a stream holds when it detaches, and refuses work with no stream', async () => {
     const d = new WorkItemDispatcher();
     const detach = attach(d);
-    const a = d.dispatch('workflow', 'a', item);
+    const a = d.dispatch('workflow', 'a', 'w', item);
     detach();
     await assert.rejects(a.answer, UnavailableError);
-    await assert.rejects(d.dispatch('workflow', 'b', item).answer, UnavailableError);
+    await assert.rejects(d.dispatch('workflow', 'b', 'w', item).answer, UnavailableError);
   });
 
   it('cancels a dispatch that is not answered in time, so its item is re-dispatched', async () => {
     const d = new WorkItemDispatcher({ timeoutMs: 20 });
     attach(d);
-    const a = d.dispatch('workflow', 'slow', item);
+    const a = d.dispatch('workflow', 'slow', 'w', item);
     await assert.rejects(a.answer, { name: 'TimeoutError', message: /did not answer workflow work item 'slow' within 20 ms/ });
     assert.equal(d.pendingCount, 0);
     assert.throws(() => d.complete('workflow', 'slow', a.token, () => 1), { code: 'NOT_FOUND' });
@@ -72,7 +72,7 @@ describe('WorkItemDispatcher', () => {
   it('rejects a dispatch whose item cannot be built, without registering it', async () => {
     const d = new WorkItemDispatcher();
     attach(d);
-    const a = d.dispatch('workflow', 'big', () => { throw new Error('too large'); });
+    const a = d.dispatch('workflow', 'big', 'w', () => { throw new Error('too large'); });
     await assert.rejects(a.answer, /too large/);
     assert.equal(d.pendingCount, 0);
   });
@@ -81,8 +81,8 @@ describe('WorkItemDispatcher', () => {
     const d = new WorkItemDispatcher();
     attach(d, undefined, 'microsoft');
     attach(d, undefined, 'dapr');
-    const a = d.dispatch('workflow', 'a', item);
-    const b = d.dispatch('workflow', 'b', item);
+    const a = d.dispatch('workflow', 'a', 'w', item);
+    const b = d.dispatch('workflow', 'b', 'w', item);
     void a.answer.catch(() => undefined);
     void b.answer.catch(() => undefined);
     assert.equal(d.dialectOf(a.token), 'microsoft');
@@ -93,13 +93,13 @@ describe('WorkItemDispatcher', () => {
   it('cancels by token (abandon) and refuses everything after close', async () => {
     const d = new WorkItemDispatcher();
     attach(d);
-    const a = d.dispatch('workflow', 'a', item);
+    const a = d.dispatch('workflow', 'a', 'w', item);
     assert.equal(d.cancel(a.token, new Error('abandoned'), 'activity'), false);
     assert.equal(d.cancel(a.token, new Error('abandoned'), 'workflow'), true);
     await assert.rejects(a.answer, /abandoned/);
-    const b = d.dispatch('workflow', 'b', item);
+    const b = d.dispatch('workflow', 'b', 'w', item);
     d.close(new UnavailableError('closing'));
     await assert.rejects(b.answer, /closing/);
-    await assert.rejects(d.dispatch('workflow', 'c', item).answer, /closing/);
+    await assert.rejects(d.dispatch('workflow', 'c', 'w', item).answer, /closing/);
   });
 });

@@ -65,7 +65,21 @@ export class WorkItemDispatcher {
     return this.byToken.size;
   }
 
-  /** Called whenever a stream connects (idle loops wake up and lock work). */
+  /**
+   * The names the connected streams can run for `kind` (their workItemFilters), or undefined when some stream
+   * declared no filter and so takes any name. An empty list: no connected stream runs anything of that kind.
+   */
+  servedNames(kind: DispatchKind): string[] | undefined {
+    const names = new Set<string>();
+    for (const stream of this.streams) {
+      const served = namesServed(stream, kind);
+      if (served === undefined) return undefined;
+      for (const name of served) names.add(name);
+    }
+    return [...names];
+  }
+
+  /** Called whenever a stream connects or goes away (idle loops wake up and lock work; announcements change). */
   onConnect(listener: () => void): () => void {
     this.connectListeners.add(listener);
     return () => this.connectListeners.delete(listener);
@@ -82,18 +96,25 @@ export class WorkItemDispatcher {
       detached = true;
       const index = this.streams.indexOf(stream);
       if (index >= 0) this.streams.splice(index, 1);
+      for (const listener of this.connectListeners) listener();
       for (const pending of [...stream.pending]) {
         this.settle(pending, undefined, new UnavailableError(`worker stream ${stream.id} disconnected before answering`));
       }
     };
   }
 
-  /** Sends an item to the next stream; `build` encodes it for that stream, with the fresh completion token. */
-  dispatch<R>(kind: DispatchKind, key: string, build: (token: string, stream: StreamInfo) => Uint8Array): Dispatch<R> {
-    const stream = this.streams[this.roundRobin++ % Math.max(1, this.streams.length)];
+  /**
+   * Sends an item to the next stream that serves `name` (the workflow or activity name); `build` encodes it for
+   * that stream, with the fresh completion token.
+   */
+  dispatch<R>(kind: DispatchKind, key: string, name: string, build: (token: string, stream: StreamInfo) => Uint8Array): Dispatch<R> {
     const token = randomUUID();
     if (this.closed) return { token, answer: Promise.reject(this.closed) };
-    if (!stream) return { token, answer: Promise.reject(new UnavailableError('no worker is connected to GetWorkItems')) };
+    const stream = this.nextStreamServing(kind, name);
+    if (!stream) {
+      const why = this.streams.length === 0 ? 'no worker is connected to GetWorkItems' : `no connected worker serves ${kind} '${name}'`;
+      return { token, answer: Promise.reject(new UnavailableError(why)) };
+    }
     let pending: Pending | undefined;
     const answer = new Promise<R>((resolve, reject) => {
       pending = { token, kind, key, stream, resolve: resolve as (value: unknown) => void, reject };
@@ -163,6 +184,16 @@ export class WorkItemDispatcher {
     for (const pending of [...this.byToken.values()]) this.settle(pending, undefined, reason);
   }
 
+  private nextStreamServing(kind: DispatchKind, name: string): WorkerStream | undefined {
+    const count = this.streams.length;
+    for (let i = 0; i < count; i++) {
+      const stream = this.streams[this.roundRobin++ % count] as WorkerStream;
+      const served = namesServed(stream, kind);
+      if (served === undefined || served.includes(name)) return stream;
+    }
+    return undefined;
+  }
+
   private register(pending: Pending): void {
     this.byToken.set(pending.token, pending);
     const key = `${pending.kind}:${pending.key}`;
@@ -185,4 +216,11 @@ export class WorkItemDispatcher {
     if (error) pending.reject(error);
     else pending.resolve(value);
   }
+}
+
+/** The names a stream's workItemFilters let it run for `kind`; undefined when it declared no filter. */
+function namesServed(stream: StreamInfo, kind: DispatchKind): string[] | undefined {
+  const filters = stream.options.filters;
+  if (!filters) return undefined;
+  return (kind === 'workflow' ? filters.orchestrations : filters.activities).map((f) => f.name);
 }

@@ -29,9 +29,14 @@ export function waitingReason(
 ): string | undefined {
   if (instance.runtimeStatus !== 'PENDING' && instance.runtimeStatus !== 'RUNNING') return undefined;
   const seconds = LIVE_WORKER_MS / 1000;
-  if (!liveWorkers.some((w) => w.workflows.includes(instance.name))) {
+  if (!liveWorkers.some((w) => serves(w.workflows, instance.name))) {
     return `no worker has registered workflow '${instance.name}' in the last ${seconds} s`;
   }
-  const missing = pendingActivities.find((name) => !liveWorkers.some((w) => w.activities.includes(name)));
+  const missing = pendingActivities.find((name) => !liveWorkers.some((w) => serves(w.activities, name)));
   return missing === undefined ? undefined : `no worker has registered activity '${missing}' in the last ${seconds} s`;
+}
+
+/** A worker that announced '*' (a sidecar whose SDK worker declared no filter) serves any name. */
+function serves(names: readonly string[], name: string): boolean {
+  return names.includes(name) || names.includes('*');
 }

@@ -86,6 +86,22 @@ describe('sidecar limits, raw protobuf', { timeout: 60_000 }, () => {
     assert.equal(work.ended, undefined, 'the stream is still open');
   });
 
+  it('fails an activity whose work item would exceed 4 MiB with a clear reason, instead of sending it', async () => {
+    await rpc.call('startInstance', create(CreateInstanceRequestSchema, { instanceId: 'huge-activity', name: 'w' }));
+    const first = await work.take(workflowItemFor('huge-activity'));
+    const input = JSON.stringify('a'.repeat(4.5 * 1024 * 1024));
+    await answer(first, [{ id: 0, type: 'scheduleTask', name: 'big', input, taskExecutionId: 'e0' }]);
+    const failure = await eventually(async () => {
+      const history = await h.backend.getWorkflowHistory('huge-activity');
+      const failed = history.find((e) => e.type === 'taskFailed');
+      return failed?.type === 'taskFailed' ? failed.failureDetails : undefined;
+    });
+    assert.equal(failure.errorType, 'WorkItemTooLarge');
+    assert.match(failure.errorMessage, /the work item of activity 'big' \(task 0 of 'huge-activity'\) is \d+ bytes, over the 4194304 bytes/);
+    assert.equal(failure.isNonRetriable, true);
+    assert.equal(work.items.some((i) => i.request.case === 'activityRequest' && i.request.value.name === 'big'), false, 'never sent');
+  });
+
   it('re-dispatches a work item that the worker does not answer within the work-item timeout', async (t) => {
     const quick = await startTestSidecar({ workItemTimeoutMs: 1000 });
     const rpc = new RawClient(quick.sidecar.address);

@@ -85,6 +85,13 @@ describe('workflow actions on the wire', () => {
 });
 
 describe('actionFromWire validation', () => {
+  it('a Microsoft sendEntityMessage (field 8) is refused as unsupported entities, naming the field', () => {
+    // id=3, then field 8 (wire type 2) holding an empty message: 08 03 42 00.
+    const wire = fromBinary(WorkflowActionSchema, new Uint8Array([0x08, 0x03, 0x42, 0x00]));
+    assert.throws(() => actionsFromWire([wire]), (e: unknown) =>
+      e instanceof InvalidArgumentError && /actions\[0\]\.sendEntityMessage/.test(e.message) && /entities are not supported by this engine/.test(e.message));
+  });
+
   function withActions(...actions: WireWorkflowAction[]): WireWorkflowAction[] {
     return [actionToWire(samples.scheduleTask), actionToWire(samples.createTimer), actionToWire(samples.sendEvent), ...actions];
   }

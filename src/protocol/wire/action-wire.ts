@@ -21,6 +21,9 @@ import { dateToTimestamp, optionalDateToTimestamp, optionalTimestampToDate, time
 import { compact, requireNonEmpty, requirePresent, tagsFromWire, tagsToWire } from './wire-util.js';
 import { WorkflowActionSchema, type WorkflowAction as WireWorkflowAction } from './gen/orchestrator_actions_pb.js';
 
+/** The Microsoft dialect's OrchestratorAction.sendEntityMessage (reserved in the Dapr layout). */
+const SEND_ENTITY_MESSAGE_FIELD = 8;
+
 type WireBody = MessageInitShape<typeof WorkflowActionSchema>['workflowActionType'];
 type WireActionType = WireWorkflowAction['workflowActionType'];
 // Omit applied to each member of the union, so each kind keeps its own fields.
@@ -36,6 +39,9 @@ export function actionToWire(action: WorkflowAction): WireWorkflowAction {
 
 /** `field` is the path of this action in the enclosing message, used in validation errors. */
 export function actionFromWire(wire: WireWorkflowAction, field = 'action'): WorkflowAction {
+  if (wire.workflowActionType.case === undefined && wire.$unknown?.some((f) => f.no === SEND_ENTITY_MESSAGE_FIELD)) {
+    throw new InvalidArgumentError(`${field}.sendEntityMessage`, 'entities are not supported by this engine (durable entities are a Microsoft extension it does not implement)');
+  }
   const body = bodyFromWire(wire.workflowActionType, field);
   return compact({ id: wire.id, router: optionalRouterFromWire(wire.router), ...body } as WorkflowAction);
 }
