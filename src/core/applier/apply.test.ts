@@ -237,4 +237,24 @@ describe('applier', () => {
     assert.equal(turn.out.newHistory[0]!.type, 'executionStalled');
     assert.equal(runtimeStatus(turn.state), 'STALLED');
   });
+  it('refuses an action whose instance ID has a NUL or a lone surrogate, naming the field (every source of actions)', () => {
+    const bad = ['with\u0000nul', 'lone\ud800surrogate'];
+    const cases: [string, (id: string) => WorkflowAction][] = [
+      ['createChildWorkflow.instanceId', (id) => ({ id: 0, type: 'createChildWorkflow', name: 'child', instanceId: id })],
+      ['createDetachedWorkflow.instanceId', (id) => ({ id: 0, type: 'createDetachedWorkflow', name: 'other', instanceId: id })],
+      ['sendEvent.instanceId', (id) => ({ id: 0, type: 'sendEvent', instance: { instanceId: id }, name: 'ping' })],
+      ['terminateWorkflow.instanceId', (id) => ({ id: 0, type: 'terminateWorkflow', instanceId: id, recurse: false })],
+    ];
+    for (const [field, action] of cases) {
+      for (const id of bad) {
+        const turn = turnFor(startedState());
+        assert.throws(
+          () => applyActions(turn, [action(id)]),
+          (e: unknown) => e instanceof InvalidArgumentError && e.field === field,
+          `${field} with ${JSON.stringify(id)}`,
+        );
+        assert.equal(turn.out.messages.length, 0, `${field}: nothing is sent`);
+      }
+    }
+  });
 });

@@ -3,13 +3,16 @@
 import type { CreateChildWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { defaultChildInstanceId } from '../ids.js';
+import { validateInstanceId } from '../instance-id.js';
 import { selfChildError } from '../links.js';
 import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateChildWorkflow(turn: Turn, action: CreateChildWorkflowAction): void {
   const { state, ctx } = turn;
-  const childId = action.instanceId || defaultChildInstanceId(state.instanceId, action.id, state.startEvent?.continuation?.generation);
+  const childId = action.instanceId
+    ? validateInstanceId(action.instanceId, 'createChildWorkflow.instanceId')
+    : defaultChildInstanceId(state.instanceId, action.id, state.startEvent?.continuation?.generation);
   // Its start would be refused (the ID is running: this very instance), and a self-link is a cascade cycle.
   if (childId === state.instanceId) throw selfChildError(childId);
   record(

@@ -5,11 +5,13 @@ import type { CreateDetachedWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { validateFireAt } from '../fire-time.js';
+import { validateInstanceId } from '../instance-id.js';
 import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
 export function applyCreateDetachedWorkflow(turn: Turn, action: CreateDetachedWorkflowAction): void {
   if (!action.instanceId) throw new InvalidArgumentError('createDetachedWorkflow.instanceId', 'CreateDetachedWorkflowAction requires an instance ID');
+  validateInstanceId(action.instanceId, 'createDetachedWorkflow.instanceId');
   if (!action.name) throw new InvalidArgumentError('createDetachedWorkflow.name', 'CreateDetachedWorkflowAction requires a workflow name');
   if (action.scheduledStartTimestamp !== undefined) validateFireAt(action.scheduledStartTimestamp, 'createDetachedWorkflow.scheduledStartTimestamp');
   const { ctx } = turn;

@@ -1,6 +1,7 @@
 // Actions that only send something to another instance: an event, or a termination.
 import type { SendEventAction, TerminateWorkflowAction } from '../../protocol/actions.js';
 import { newEvent } from '../../protocol/history.js';
+import { validateInstanceId } from '../instance-id.js';
 import { withSource } from './source.js';
 import { record, type Turn } from './turn-output.js';
 
@@ -9,7 +10,7 @@ import { record, type Turn } from './turn-output.js';
  * (the reference engine forwards EventSent itself, which receiving SDKs cannot handle).
  */
 export function applySendEvent(turn: Turn, action: SendEventAction): void {
-  const target = action.instance.instanceId;
+  const target = validateInstanceId(action.instance.instanceId, 'sendEvent.instanceId');
   record(turn, withSource(newEvent('eventSent', turn.ctx.now, { eventId: action.id, instanceId: target, name: action.name, input: action.data }), action));
   turn.out.messages.push({
     targetInstanceId: target,
@@ -18,6 +19,7 @@ export function applySendEvent(turn: Turn, action: SendEventAction): void {
 }
 
 export function applyTerminateWorkflow(turn: Turn, action: TerminateWorkflowAction): void {
+  validateInstanceId(action.instanceId, 'terminateWorkflow.instanceId');
   turn.out.messages.push({
     targetInstanceId: action.instanceId,
     event: newEvent('executionTerminated', turn.ctx.now, { input: action.reason, recurse: action.recurse, router: action.router }),
