@@ -18,6 +18,7 @@ export { Client, type ClientOptions, type ScheduleOptions, type WorkflowStatePag
 export type { PurgeFilter, PurgeResult, PurgeSkip } from './runtime/purge.js';
 export type { WorkflowState } from './runtime/workflow-state.js';
 export type { Logger } from './runtime/logger.js';
+export type { WorkflowLogger } from './sdk/workflow-logger.js';
 export { MemoryBackend } from './backends/memory/memory-backend.js';
 export { SqliteBackend, type SqliteBackendOptions } from './backends/sqlite/sqlite-backend.js';
 export { PostgresBackend, type PostgresBackendOptions } from './backends/postgres/postgres-backend.js';

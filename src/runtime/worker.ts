@@ -166,6 +166,7 @@ export class Worker {
     this.loops.workflow.start();
     this.loops.activity.start();
     await this.startHeartbeat();
+    logger.info({ workerId: this.id, name: this.name, workflows: [...this.registry.workflowNames()], activities: [...this.registry.activityNames()] }, 'worker started');
   }
 
   /** Announces the worker now and then every heartbeatMs; a failed heartbeat is logged and retried. */
@@ -205,6 +206,7 @@ export class Worker {
     for (const wake of loops.wakes) wake.close();
     clearInterval(this.heartbeat);
     await this.backend.removeWorker(this.id).catch((error: unknown) => this.logger.warn({ err: error }, 'removing the worker announcement failed'));
+    this.logger.info({ workerId: this.id, name: this.name, abandonedActivities: leftActivities.length }, 'worker stopped');
   }
 
   private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {
