@@ -20,6 +20,7 @@ export type { BulkResult, WorkflowFilter } from './runtime/bulk-control.js';
 export type { RetentionPolicy, RetentionRunResult } from './runtime/retention.js';
 export type { WorkflowState } from './runtime/workflow-state.js';
 export type { Logger } from './runtime/logger.js';
+export type { WorkflowLogger } from './sdk/workflow-logger.js';
 export { MemoryBackend } from './backends/memory/memory-backend.js';
 export { SqliteBackend, type SqliteBackendOptions } from './backends/sqlite/sqlite-backend.js';
 export { PostgresBackend, type PostgresBackendOptions } from './backends/postgres/postgres-backend.js';

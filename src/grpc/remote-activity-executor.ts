@@ -43,10 +43,14 @@ export class RemoteActivityProcessor {
       const result: ActivityResultEvent = answer.failureDetails
         ? newEvent('taskFailed', new Date(), { ...base, failureDetails: answer.failureDetails })
         : newEvent('taskCompleted', new Date(), { ...base, result: answer.result });
+      if (answer.failureDetails) {
+        const { errorType, errorMessage } = answer.failureDetails;
+        logger.info({ instanceId: item.instanceId, activity: event.name, taskId: event.eventId, errorType, errorMessage }, 'activity failed');
+      }
       await backend.completeActivityWorkItem(item, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {
-        logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
+        logger.info({ instanceId: item.instanceId, activity: item.event.name, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
         return;
       }
       const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;

@@ -11,6 +11,7 @@ import { historyToWire } from '../protocol/wire/history-wire.js';
 import { workItemToBinary, type Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import type { Logger } from '../runtime/logger.js';
+import { instanceFields, logTurnStory } from '../runtime/turn-story.js';
 import { abandonDelayMs } from '../runtime/workflow-processor.js';
 import { mintExecutionId } from './dialect.js';
 import type { WorkItemDispatcher } from './work-item-dispatcher.js';
@@ -46,13 +47,16 @@ export class RemoteWorkflowProcessor {
         });
       };
       const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: () => mintExecutionId(dialect) }, execute);
+      const fields = instanceFields(item.instanceId, outcome.state.startEvent);
       if (outcome.duplicates.length > 0) {
-        logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
+        // Normal operation: a timeout timer firing after its event arrived, an at-least-once redelivery.
+        logger.debug({ ...fields, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
       await backend.completeWorkflowWorkItem(item, outcome.result);
+      logTurnStory(logger, fields, outcome.result.newHistory, outcome.result.continuedAsNew);
     } catch (error) {
       if (error instanceof LeaseLostError) {
-        logger.warn({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
+        logger.info({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
         return;
       }
       // A worker that left is not the item's fault: the first redelivery is immediate.

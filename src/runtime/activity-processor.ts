@@ -36,7 +36,7 @@ export class ActivityProcessor {
     if (!this.o.registry.getActivity(item.event.name)) {
       // A worker locks only what it registered, so this is a registration that changed under a lock: the
       // task waits for a worker that has the activity, it never fails the workflow (a deploy is not a bug).
-      this.o.logger.warn({ instanceId: item.instanceId, activity: item.event.name }, 'activity not registered here; handing the task back');
+      this.o.logger.warn(activityFields(item), 'activity not registered here; handing the task back');
       await this.o.backend.abandonActivityWorkItem(item, { delayMs: NOT_SERVED_DELAY_MS }).catch(() => undefined);
       return;
     }
@@ -47,14 +47,18 @@ export class ActivityProcessor {
       await this.o.backend.abandonActivityWorkItem(item).catch(() => undefined);
       return;
     }
+    if (result.type === 'taskFailed') {
+      const { errorType, errorMessage } = result.failureDetails ?? {};
+      this.o.logger.info({ ...activityFields(item), errorType, errorMessage }, 'activity failed');
+    }
     try {
       await this.complete(item, result);
     } catch (error) {
       if (error instanceof LeaseLostError) {
-        this.o.logger.warn({ instanceId: item.instanceId, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
+        this.o.logger.info(activityFields(item), 'activity lease lost; its result was discarded');
         return;
       }
-      this.o.logger.error({ err: error, instanceId: item.instanceId }, 'completing an activity failed; abandoning');
+      this.o.logger.error({ ...activityFields(item), err: error }, 'completing an activity failed; abandoning');
       await this.o.backend.abandonActivityWorkItem(item, { delayMs: 1000 }).catch(() => undefined);
     }
   }
@@ -96,4 +100,9 @@ export class ActivityProcessor {
       return newEvent('taskFailed', now(), { ...base, failureDetails });
     }
   }
+}
+
+/** The fields of every line about an activity task (its work item does not carry the workflow's name). */
+function activityFields(item: ActivityWorkItem): { instanceId: string; activity: string; taskId: number; deliveryCount: number } {
+  return { instanceId: item.instanceId, activity: item.event.name, taskId: item.event.eventId, deliveryCount: item.retryCount + 1 };
 }

@@ -175,6 +175,7 @@ export class Worker {
     this.loops.activity.start();
     await this.startHeartbeat();
     this.retention?.start();
+    logger.info({ workerId: this.id, name: this.name, workflows: [...this.registry.workflowNames()], activities: [...this.registry.activityNames()] }, 'worker started');
   }
 
   /** Runs the retention policy now (if this worker is the elected one); undefined without a policy or when not elected. */
@@ -236,6 +237,7 @@ export class Worker {
     for (const wake of loops.wakes) wake.close();
     clearInterval(this.heartbeat);
     await this.backend.removeWorker(this.id).catch((error: unknown) => this.logger.warn({ err: error }, 'removing the worker announcement failed'));
+    this.logger.info({ workerId: this.id, name: this.name, abandonedActivities: leftActivities.length }, 'worker stopped');
   }
 
   private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {

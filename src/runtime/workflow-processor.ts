@@ -16,6 +16,7 @@ import { ReplayWorkflowContext } from '../sdk/workflow-context.js';
 import type { ExecutionCache } from './execution-cache.js';
 import { commitWithHandoff, type Handoff } from './handoff.js';
 import type { Logger } from './logger.js';
+import { instanceFields, logTurnStory } from './turn-story.js';
 
 export interface WorkflowProcessorOptions {
   backend: Backend;
@@ -70,7 +71,7 @@ export class WorkflowProcessor {
       if (!this.serves(state, item)) {
         // Registrations changed under the lock (a worker locks only the names it registered): the instance
         // waits for a worker that has its workflow; it never fails for a deploy.
-        logger.warn({ instanceId: item.instanceId }, 'workflow not registered here; handing the work item back');
+        logger.warn(instanceFields(item.instanceId, state.startEvent), 'workflow not registered here; handing the work item back');
         await backend.abandonWorkflowWorkItem(item, { delayMs: NOT_SERVED_DELAY_MS });
         return;
       }
@@ -94,10 +95,13 @@ export class WorkflowProcessor {
         await backend.abandonWorkflowWorkItem(item, { delayMs: stallRetryDelayMs(item.retryCount + 1) });
         return;
       }
+      const fields = instanceFields(item.instanceId, outcome.state.startEvent);
       if (outcome.duplicates.length > 0) {
-        logger.warn({ instanceId: item.instanceId, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
+        // Normal operation: a timeout timer firing after its event arrived, an at-least-once redelivery.
+        logger.debug({ ...fields, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
       await this.commit(item, outcome.result);
+      logTurnStory(logger, fields, outcome.result.newHistory, outcome.result.continuedAsNew);
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
       exec?.markCommitted();
@@ -109,13 +113,14 @@ export class WorkflowProcessor {
       }
     } catch (error) {
       cache.delete(item.instanceId);
+      const fields = instanceFields(item.instanceId, state?.startEvent);
       if (error instanceof LeaseLostError) {
-        logger.warn({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
+        logger.info(fields, 'workflow work item lease lost; another worker will process it');
         return;
       }
-      logger.error({ err: error, instanceId: item.instanceId, retryCount: item.retryCount }, 'workflow turn failed; abandoning');
+      logger.error({ ...fields, err: error, retryCount: item.retryCount }, 'workflow turn failed; abandoning');
       await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(item.retryCount + 1) }).catch((e: unknown) => {
-        logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
+        logger.warn({ ...fields, err: e }, 'abandon failed; the lease will expire');
       });
     }
   }
@@ -149,13 +154,13 @@ export class WorkflowProcessor {
   }
 
   private newExecution(instanceId: string): ReplayExecution {
-    const { registry, maxPayloadBytes, recordSourceLocations } = this.o;
+    const { registry, maxPayloadBytes, recordSourceLocations, logger } = this.o;
     return new ReplayExecution({
       instanceId,
       maxPayloadBytes,
       run: async (execution, start) => {
         const workflow = registry.getWorkflow(start.name);
-        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes, recordSourceLocations });
+        const ctx = new ReplayWorkflowContext(execution, { registry, maxPayloadBytes, recordSourceLocations, logger });
         return workflow(ctx, decodePayload(start.input));
       },
     });

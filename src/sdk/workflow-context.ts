@@ -15,6 +15,7 @@ import { nextRetryDelayMs, validateRetryPolicy, type RetryPolicy } from './retry
 import type { ActivityRef, WorkflowRef } from './types.js';
 import { callSite } from './call-site.js';
 import { whenAll, whenAny } from './when.js';
+import { silentLogger, workflowLogger, type Logger, type WorkflowLogger } from './workflow-logger.js';
 
 export interface ActivityOptions {
   retry?: RetryPolicy;
@@ -51,6 +52,8 @@ export interface WorkflowContext {
   readonly currentUtcDateTime: Date;
   /** True while old history is replayed (e.g. to skip logging). */
   readonly isReplaying: boolean;
+  /** A logger for workflow code: silent while replaying, so each line is written once; lines carry the instance. */
+  readonly log: WorkflowLogger;
   callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options?: ActivityOptions): DurableTask<O>;
   callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options?: ChildWorkflowOptions): DurableTask<O>;
   /** A durable timer: fires at `fireAt`, or after a delay in ms of workflow time (finite, >= 0, by 9999-12-31). */
@@ -84,6 +87,8 @@ export interface ContextOptions {
   maxPayloadBytes: number;
   /** Record where each durable call was made on its scheduled event (not while replaying). @default false */
   recordSourceLocations?: boolean;
+  /** Where ctx.log and the retry lines go. @default silent */
+  logger?: Logger;
 }
 
 export class ReplayWorkflowContext implements WorkflowContext {
@@ -91,10 +96,12 @@ export class ReplayWorkflowContext implements WorkflowContext {
   readonly whenAny = whenAny;
   private readonly x: ReplayExecution;
   private readonly options: ContextOptions;
+  readonly log: WorkflowLogger;
 
   constructor(execution: ReplayExecution, options: ContextOptions) {
     this.x = execution;
     this.options = options;
+    this.log = workflowLogger(options.logger ?? silentLogger, this);
   }
 
   get instanceId(): string {
@@ -260,6 +267,8 @@ export class ReplayWorkflowContext implements WorkflowContext {
           if (!(error instanceof TaskFailedError)) throw error;
           const delay = nextRetryDelayMs(policy, attempt, firstAttemptAt, this.currentUtcDateTime, error);
           if (delay <= 0) throw error;
+          // The retry decision is workflow code, so it is logged like ctx.log: once, not on replay.
+          this.log.info({ [origin.kind === 'activityRetry' ? 'activity' : 'childWorkflow']: name, attempt: attempt + 2, delayMs: delay }, `${origin.kind === 'activityRetry' ? 'activity' : 'child workflow'} retrying`);
           const id = this.x.nextSequenceNumber();
           const fireAt = new Date(this.currentUtcDateTime.getTime() + delay);
           await this.x.schedule<void>({ id, type: 'createTimer', fireAt, name: `${name}-retry`, origin }, 'timer', `${name}-retry`);
