@@ -64,9 +64,11 @@ describe('WorkItemDispatcher', () => {
     const d = new WorkItemDispatcher({ timeoutMs: 20 });
     attach(d);
     const a = d.dispatch('workflow', 'slow', 'w', item);
+    const keepAlive = setTimeout(() => undefined, 2000); // the dispatcher's timeout timer is unref'd
     await assert.rejects(a.answer, { name: 'TimeoutError', message: /did not answer workflow work item 'slow' within 20 ms/ });
     assert.equal(d.pendingCount, 0);
     assert.throws(() => d.complete('workflow', 'slow', a.token, () => 1), { code: 'NOT_FOUND' });
+    clearTimeout(keepAlive);
   });
 
   it('rejects a dispatch whose item cannot be built, without registering it', async () => {
