@@ -12,7 +12,7 @@ import { enqueue, readStatus, targetStateOf, type StatusRow } from './instance-s
 import { enqueueLocked, type ArrivalRow } from './workflow-queue.js';
 import { planEvent } from '../../core/delivery.js';
 import { servesName } from '../shared/lock-names.js';
-import { activityCandidateSql, namesParam, readyParams } from './ready-query.js';
+import { nextActivityCandidate } from './ready-query.js';
 
 interface TaskRow {
   id: number;
@@ -23,13 +23,11 @@ interface TaskRow {
 
 /** Whether a task of these names can be locked now (a read, outside any transaction). */
 export function hasActivityWork(sql: Statements, now: number, names?: readonly string[]): boolean {
-  const param = namesParam(names);
-  return sql.get(activityCandidateSql(param === undefined)).get(readyParams(now, param)) !== undefined;
+  return nextActivityCandidate(sql, now, names) !== undefined;
 }
 
 export function lockActivity(sql: Statements, tx: TxContext, options: LockOptions): ActivityWorkItem | undefined {
-  const names = namesParam(options.names);
-  const row = sql.get(activityCandidateSql(names === undefined)).get(readyParams(tx.now, names)) as TaskRow | undefined;
+  const row = nextActivityCandidate<TaskRow>(sql, tx.now, options.names);
   if (!row) return undefined;
   const lockToken = randomUUID();
   const until = tx.now + options.leaseMs;

@@ -14,7 +14,7 @@ import { deliveryTargets, planTurnDelivery } from '../../core/delivery.js';
 import { jsonOrNull, msOrNull } from './rows.js';
 import { DEFAULT_MAX_EVENTS } from '../shared/instance-record.js';
 import { servesName } from '../shared/lock-names.js';
-import { namesParam, readyParams, workflowCandidateSql } from './ready-query.js';
+import { nextWorkflowCandidate } from './ready-query.js';
 
 /**
  * The work item's handle: the id range of its locked inbox rows (releasing them is a range seek, or a
@@ -50,16 +50,13 @@ interface Candidate {
 
 /** Whether some unlocked instance of these names has visible inbox events (a read, outside any transaction). */
 export function hasWorkflowWork(sql: Statements, now: number, names?: readonly string[]): boolean {
-  const param = namesParam(names);
-  return sql.get(workflowCandidateSql(param === undefined)).get(readyParams(now, param)) !== undefined;
+  return nextWorkflowCandidate(sql, now, names) !== undefined;
 }
 
 export function lockWorkflow(sql: Statements, tx: TxContext, options: WorkflowLockOptions): WorkflowWorkItem | undefined {
-  const names = namesParam(options.names);
-  const candidates = sql.get(workflowCandidateSql(names === undefined));
   // A candidate whose cached next_visible_at is stale finds no rows; repair it and try the next one.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const candidate = candidates.get(readyParams(tx.now, names)) as Candidate | undefined;
+    const candidate = nextWorkflowCandidate<Candidate>(sql, tx.now, options.names);
     if (!candidate) return undefined;
     const item = lockInstance(sql, tx, candidate, options);
     if (item) return item;
