@@ -7,6 +7,7 @@ import { cascadeCases } from './workflow-cases/cascade-cases.js';
 import { purgeFilterCases } from './workflow-cases/purge-filter-cases.js';
 import { continueAsNewCases } from './workflow-cases/continue-as-new-cases.js';
 import { deliveryCases } from './workflow-cases/delivery-cases.js';
+import { backoffCases } from './workflow-cases/backoff-cases.js';
 
 export function workflowConformanceSuite(label: string, makeBackend: () => Promise<Backend>): void {
   describe(label, () => {
@@ -14,5 +15,6 @@ export function workflowConformanceSuite(label: string, makeBackend: () => Promi
     describe('filter purge', () => purgeFilterCases(makeBackend));
     describe('continue-as-new', () => continueAsNewCases(makeBackend));
     describe('delivery', () => deliveryCases(makeBackend));
+    describe('events during back-off', () => backoffCases(makeBackend));
   });
 }

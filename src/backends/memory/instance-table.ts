@@ -40,6 +40,16 @@ interface ReadyHeaps {
   fresh: MinHeap<HeapEntry>;
 }
 
+/**
+ * Whether a lock of this instance takes its first inbox event, its ExecutionStarted, even before that is
+ * visible. Only a back-off holds a start back while other events of the instance are visible (a scheduled
+ * start holds them back too, and a termination reveals it): such an event then brings the start with it
+ * and cuts the back-off short, instead of arriving at an instance with no history and being dropped.
+ */
+function startGoesAlong(inst: InstanceState): boolean {
+  return inst.history.length === 0 && inst.inbox[0]?.event.type === 'executionStarted';
+}
+
 export class InstanceTable {
   private readonly instances = new Map<string, InstanceState>();
   /** Per workflow name: started and new instances. */
@@ -112,10 +122,13 @@ export class InstanceTable {
 
   private take(inst: InstanceState, now: number, lockedBy: string, leaseMs: number, maxEvents: number): InboxEntry[] | undefined {
     const batch: InboxEntry[] = [];
+    // An instance that has not started takes its start along (see startGoesAlong).
+    const start = startGoesAlong(inst) ? inst.inbox[0] : undefined;
     for (const entry of inst.inbox) {
       if (batch.length >= maxEvents) break;
-      if (entry.visibleAt <= now) batch.push(entry);
+      if (entry.visibleAt <= now || entry === start) batch.push(entry);
     }
+    if (batch.length === 1 && batch[0] === start && start.visibleAt > now) return undefined;
     if (batch.length === 0) return undefined;
     const token = randomUUID();
     for (const entry of batch) {

@@ -41,6 +41,8 @@ export function leaseSql(p: Params, leaseMs: number): string {
  * Delivered events become visible again only at the lease's end: the pick then passes over the events of
  * leased instances instead of reading each one again (measured: the lock query was 40% of the server's
  * statement time before), and an expired lease makes them due again by itself.
+ * An instance that has not started takes its start event along even while a back-off holds it back: an
+ * event that arrived meanwhile must not reach an instance with no history and be dropped.
  */
 export async function lockWorkflow(pool: Pool, t: Tables, options: WorkflowLockOptions): Promise<WorkflowWorkItem | undefined> {
   // The statement's snapshot can predate a commit that consumed the picked instance's inbox: then it leases an
@@ -94,7 +96,8 @@ export async function lockWorkflows(
       UPDATE ${t.inbox} e SET dequeue_count = e.dequeue_count + 1, visible_at = inst.lock_expires_at
       FROM inst, (SELECT e2.seq FROM (
           SELECT e3.seq, row_number() OVER (PARTITION BY e3.instance_id ORDER BY e3.seq) AS rn
-          FROM ${t.inbox} e3 JOIN inst ON e3.instance_id = inst.instance_id WHERE e3.visible_at <= now()
+          FROM ${t.inbox} e3 JOIN inst ON e3.instance_id = inst.instance_id
+          WHERE e3.visible_at <= now() OR (e3.is_start AND inst.history_length = 0)
         ) e2 WHERE e2.rn <= ${p.add(options.maxEvents ?? DEFAULT_MAX_EVENTS)}) w
       WHERE e.seq = w.seq AND e.instance_id = inst.instance_id
       RETURNING e.instance_id, e.seq, e.event, e.dequeue_count

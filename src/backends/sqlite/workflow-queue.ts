@@ -88,8 +88,8 @@ export function enqueueLocked(
   options: WorkflowLockOptions,
 ): WorkflowWorkItem {
   const instanceId = row.instance_id;
-  if (row.next_visible_at !== null && row.next_visible_at <= tx.now) {
-    // Earlier events wait: queue behind them and lock them all, in order.
+  if (row.history_length === 0 || (row.next_visible_at !== null && row.next_visible_at <= tx.now)) {
+    // Earlier events wait, or the start goes along: queue behind them and lock them all, in order.
     enqueue(sql, tx, instanceId, event, tx.now);
     const item = lockInstance(sql, tx, row, options);
     // The event just queued is visible, so there is an item; failing here rolls the enqueue back.
@@ -118,15 +118,23 @@ function lockInstance(sql: Statements, tx: TxContext, candidate: Candidate, opti
   // A literal limit: a bound LIMIT parameter measured about twice as slow for this query.
   const limit = Math.max(1, Math.floor(options.maxEvents ?? DEFAULT_MAX_EVENTS));
   const lockToken = randomUUID();
+  // An instance that has not started takes its start (its first row) along, even while a back-off holds
+  // the start back: an event that arrived meanwhile must not reach an instance with no history and be
+  // dropped (a scheduled start holds the other events back too, and a termination reveals it).
+  const fresh = candidate.history_length === 0;
+  const visible = fresh
+    ? `(visible_at <= ? OR (id = (SELECT MIN(id) FROM inbox WHERE instance_id = ?)
+         AND EXISTS (SELECT 1 FROM inbox WHERE instance_id = ? AND visible_at <= ?)))`
+    : 'visible_at <= ?';
   const rows = sql
     // inbox_instance walks the instance's rows in id (FIFO) order and stops at the limit, where the
     // planner would otherwise pick inbox_visible and sort every visible row of a large fan-out.
     .get(
       `UPDATE inbox SET lock_token = ?, dequeue_count = dequeue_count + 1 WHERE id IN
-         (SELECT id FROM inbox INDEXED BY inbox_instance WHERE instance_id = ? AND visible_at <= ? ORDER BY id LIMIT ${limit})
+         (SELECT id FROM inbox INDEXED BY inbox_instance WHERE instance_id = ? AND ${visible} ORDER BY id LIMIT ${limit})
        RETURNING id, event, dequeue_count`,
     )
-    .all(lockToken, instanceId, tx.now) as InboxRow[];
+    .all(lockToken, instanceId, tx.now, ...(fresh ? [instanceId, instanceId, tx.now] : [])) as InboxRow[];
   if (rows.length === 0) return undefined;
   // RETURNING has no defined order; the inbox is FIFO by id.
   rows.sort((a, b) => a.id - b.id);

@@ -197,4 +197,27 @@ export function lockingCases(makeBackend: MakeBackend): void {
       assert.equal(third.retryCount, 2);
       assert.deepEqual(await backend.getWorkflowHistory('wf-1'), []);
     }));
+
+  it('an event for an instance whose first turn backs off is locked together with its start', () =>
+    withBackend(makeBackend, async (backend) => {
+      await backend.createWorkflowInstance(startEvent('wf-1'));
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.abandonWorkflowWorkItem(first, { delayMs: 60_000 });
+      assert.equal(await lockWorkflow(backend), undefined);
+      await backend.addWorkflowEvent('wf-1', raised('go'));
+      const second = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(types(second.newEvents), ['executionStarted', 'eventRaised']);
+      assert.equal(second.historyLength, 0);
+    }));
+
+  it('a started instance does not take a held-back event along with a visible one', () =>
+    withBackend(makeBackend, async (backend) => {
+      await startRunning(backend, 'wf-1');
+      await backend.addWorkflowEvent('wf-1', raised('a'));
+      const first = await lockExpecting(backend, 'wf-1');
+      await backend.abandonWorkflowWorkItem(first, { delayMs: 60_000 });
+      await backend.addWorkflowEvent('wf-1', raised('b'));
+      const second = await lockExpecting(backend, 'wf-1');
+      assert.deepEqual(second.newEvents.map((e) => (e.type === 'eventRaised' ? e.name : e.type)), ['b']);
+    }));
 }
