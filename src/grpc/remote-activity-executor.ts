@@ -1,5 +1,6 @@
 // Processes one activity work item for a remote SDK: sends an ActivityRequest down a GetWorkItems stream,
 // waits for the matching CompleteActivityTask and delivers TaskCompleted/TaskFailed to the workflow's inbox.
+import { retryWhileUnavailable, untilLeaseEnds } from '../runtime/while-unavailable.js';
 import { create } from '@bufbuild/protobuf';
 import type { ActivityResultEvent, ActivityWorkItem } from '../backends/backend.js';
 import { LeaseLostError, UnavailableError } from '../errors.js';
@@ -47,7 +48,8 @@ export class RemoteActivityProcessor {
         const { errorType, errorMessage } = answer.failureDetails;
         logger.info({ instanceId: item.instanceId, activity: event.name, taskId: event.eventId, errorType, errorMessage }, 'activity failed');
       }
-      await backend.completeActivityWorkItem(item, result);
+      const fields = { instanceId: item.instanceId, taskId: item.event.eventId };
+      await retryWhileUnavailable(() => backend.completeActivityWorkItem(item, result), untilLeaseEnds(item, logger, fields, 'activity completion'));
     } catch (error) {
       if (error instanceof LeaseLostError) {
         logger.info({ instanceId: item.instanceId, activity: item.event.name, taskId: item.event.eventId }, 'activity lease lost; its result was discarded');
@@ -55,7 +57,8 @@ export class RemoteActivityProcessor {
       }
       const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;
       logger.warn({ err: error, instanceId: item.instanceId, taskId: item.event.eventId }, 'remote activity failed to complete; abandoning');
-      await backend.abandonActivityWorkItem(item, { delayMs: abandonDelayMs(retries) }).catch((e: unknown) => {
+      const abandon = () => backend.abandonActivityWorkItem(item, { delayMs: abandonDelayMs(retries) });
+      await retryWhileUnavailable(abandon, untilLeaseEnds(item, logger, { instanceId: item.instanceId }, 'abandon')).catch((e: unknown) => {
         logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
       });
     }

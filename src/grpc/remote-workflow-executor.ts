@@ -1,6 +1,7 @@
 // Processes one workflow work item for a remote SDK: the turn pipeline is core/turn's runTurn, exactly as
 // in-process, but its executor sends a WorkflowRequest down a GetWorkItems stream and waits for the matching
 // CompleteWorkflowTask. Any failure (including the worker going away) abandons the item for redelivery.
+import { retryWhileUnavailable, untilLeaseEnds } from '../runtime/while-unavailable.js';
 import { create } from '@bufbuild/protobuf';
 import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
 import { stateFromHistory } from '../core/runtime-state.js';
@@ -52,7 +53,7 @@ export class RemoteWorkflowProcessor {
         // Normal operation: a timeout timer firing after its event arrived, an at-least-once redelivery.
         logger.debug({ ...fields, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
-      await backend.completeWorkflowWorkItem(item, outcome.result);
+      await retryWhileUnavailable(() => backend.completeWorkflowWorkItem(item, outcome.result), untilLeaseEnds(item, logger, fields, 'commit'));
       logTurnStory(logger, fields, outcome.result.newHistory, outcome.result.continuedAsNew);
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -62,7 +63,8 @@ export class RemoteWorkflowProcessor {
       // A worker that left is not the item's fault: the first redelivery is immediate.
       const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;
       logger.warn({ err: error, instanceId: item.instanceId, retryCount: item.retryCount }, 'remote workflow turn failed; abandoning');
-      await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(retries) }).catch((e: unknown) => {
+      const abandon = () => backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(retries) });
+      await retryWhileUnavailable(abandon, untilLeaseEnds(item, logger, { instanceId: item.instanceId }, 'abandon')).catch((e: unknown) => {
         logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
       });
     }

@@ -1,6 +1,7 @@
 // Runs one activity work item and delivers its result (completed or failed) to the workflow's inbox.
 // Delivery is at-least-once: a crash before completion re-runs the activity; the workflow's history keeps
 // only the first result for each task.
+import { retryWhileUnavailable, untilLeaseEnds } from './while-unavailable.js';
 import type { ActivityWorkItem, ActivityResultEvent, Backend, WorkflowLockOptions, WorkflowWorkItem } from '../backends/backend.js';
 import type { Clock } from '../core/clock.js';
 import { decodePayload, encodePayload, failureFromError } from '../core/payload.js';
@@ -52,14 +53,17 @@ export class ActivityProcessor {
       this.o.logger.info({ ...activityFields(item), errorType, errorMessage }, 'activity failed');
     }
     try {
-      await this.complete(item, result);
+      await retryWhileUnavailable(() => this.complete(item, result), untilLeaseEnds(item, this.o.logger, activityFields(item), 'activity completion'));
     } catch (error) {
       if (error instanceof LeaseLostError) {
         this.o.logger.info(activityFields(item), 'activity lease lost; its result was discarded');
         return;
       }
       this.o.logger.error({ ...activityFields(item), err: error }, 'completing an activity failed; abandoning');
-      await this.o.backend.abandonActivityWorkItem(item, { delayMs: 1000 }).catch(() => undefined);
+      const abandon = () => this.o.backend.abandonActivityWorkItem(item, { delayMs: 1000 });
+      await retryWhileUnavailable(abandon, untilLeaseEnds(item, this.o.logger, activityFields(item), 'abandon')).catch((e: unknown) => {
+        this.o.logger.warn({ ...activityFields(item), err: e }, 'abandon failed; the lease will expire');
+      });
     }
   }
 

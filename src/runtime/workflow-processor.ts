@@ -1,5 +1,6 @@
 // Processes one workflow work item in-process: state and execution from the cache (or rebuilt from history),
 // one turn through core/turn, one commit. Any failure abandons the item so another attempt starts clean.
+import { retryWhileUnavailable, untilLeaseEnds } from './while-unavailable.js';
 import { randomUUID } from 'node:crypto';
 import type { ActivityWorkItem, Backend, LockOptions, TurnResult, WorkflowWorkItem } from '../backends/backend.js';
 import type { Clock } from '../core/clock.js';
@@ -100,7 +101,7 @@ export class WorkflowProcessor {
         // Normal operation: a timeout timer firing after its event arrived, an at-least-once redelivery.
         logger.debug({ ...fields, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
       }
-      await this.commit(item, outcome.result);
+      await retryWhileUnavailable(() => this.commit(item, outcome.result), untilLeaseEnds(item, logger, fields, 'commit'));
       logTurnStory(logger, fields, outcome.result.newHistory, outcome.result.continuedAsNew);
       this.announceDue(outcome.result.timers, outcome.result.messages);
       const exec = execution as ReplayExecution | undefined;
@@ -119,7 +120,8 @@ export class WorkflowProcessor {
         return;
       }
       logger.error({ ...fields, err: error, retryCount: item.retryCount }, 'workflow turn failed; abandoning');
-      await backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(item.retryCount + 1) }).catch((e: unknown) => {
+      const abandon = () => backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(item.retryCount + 1) });
+      await retryWhileUnavailable(abandon, untilLeaseEnds(item, logger, fields, 'abandon')).catch((e: unknown) => {
         logger.warn({ ...fields, err: e }, 'abandon failed; the lease will expire');
       });
     }
