@@ -207,13 +207,15 @@ describe('applier', () => {
     assert.equal(event.type === 'childWorkflowInstanceFailed' && event.failureDetails?.errorType, 'WorkflowTerminated');
   });
 
-  it('continue-as-new replaces the generation, keeps tags and fire-and-forget messages, drops the rest', () => {
+  it('continue-as-new replaces the generation, keeps tags, fire-and-forget messages and activities, drops the rest', () => {
     const turn = turnFor(startedState());
     applyActions(turn, [
       { id: 0, type: 'scheduleTask', name: 'a', taskExecutionId: 't' },
+      { id: 4, type: 'scheduleTask', name: 'no-execution-id', taskExecutionId: '' },
+      { id: 5, type: 'createTimer', fireAt: new Date(now.getTime() + 1000) },
       { id: 1, type: 'createDetachedWorkflow', instanceId: 'd', name: 'w' },
-      { id: 2, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '{"n":2}', carryoverEvents: [newEvent('eventRaised', now, { name: 'e', input: '1' })] },
-      { id: 3, type: 'scheduleTask', name: 'ignored', taskExecutionId: 't2' },
+      { id: 6, type: 'completeWorkflow', workflowStatus: 'CONTINUED_AS_NEW', result: '{"n":2}', carryoverEvents: [newEvent('eventRaised', now, { name: 'e', input: '1' })] },
+      { id: 7, type: 'scheduleTask', name: 'ignored', taskExecutionId: 't2' },
     ]);
     assert.equal(turn.out.continuedAsNew, true);
     assert.deepEqual(
@@ -223,7 +225,9 @@ describe('applier', () => {
     const start = turn.out.newHistory[1]!;
     assert.ok(start.type === 'executionStarted' && start.input === '{"n":2}' && start.workflowInstance.executionId !== 'exec-1');
     assert.deepEqual(start.type === 'executionStarted' && start.tags, { team: 'a' });
-    assert.equal(turn.out.activityTasks.length, 0);
+    // The activity called before continue-as-new still runs; its result is told apart by its execution ID.
+    assert.deepEqual(turn.out.activityTasks.map((t) => t.name), ['a']);
+    assert.equal(turn.out.timers.length, 0);
     assert.deepEqual(
       turn.out.messages.map((m) => m.targetInstanceId),
       ['d'],

@@ -66,8 +66,10 @@ function continueAsNew(turn: Turn, action: CompleteWorkflowAction): void {
   const history = generation.filter((event) => addEvent(state, event));
   turn.state = state;
   // Work of the old generation that expects a reply would resolve the new generation's sequence numbers,
-  // so only fire-and-forget messages (detached starts, events, terminations) survive continue-as-new.
-  turn.out.activityTasks = [];
+  // so only fire-and-forget messages (detached starts, events, terminations) survive continue-as-new. An
+  // activity called without awaiting it still runs when its task carries an execution ID: the new generation
+  // tells its result from its own tasks by that ID and drops it as stale.
+  turn.out.activityTasks = turn.out.activityTasks.filter((task) => task.taskExecutionId !== '');
   turn.out.timers = [];
   turn.out.messages = turn.out.messages.filter((m) => m.event.type !== 'executionStarted' || !m.event.parentInstance);
   turn.out.newHistory = history;
