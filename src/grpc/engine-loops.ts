@@ -9,8 +9,12 @@ import type { ActivityWorkItem, Backend, WorkflowWorkItem } from '../backends/ba
 import type { Logger } from '../runtime/logger.js';
 import { Wake } from '../runtime/wake.js';
 import { WorkLoop } from '../runtime/work-loop.js';
-import { RemoteActivityProcessor } from './remote-activity-executor.js';
-import { RemoteWorkflowProcessor } from './remote-workflow-executor.js';
+import { ActivityProcessor } from '../runtime/activity-processor.js';
+import { withLeaseRenewal } from '../runtime/lease-renewal.js';
+import { WorkflowProcessor } from '../runtime/workflow-processor.js';
+import { systemClock } from '../core/clock.js';
+import { RemoteActivityExecutor } from './remote-activity-executor.js';
+import { RemoteWorkflowExecutor } from './remote-workflow-executor.js';
 import type { WorkItemDispatcher } from './work-item-dispatcher.js';
 
 export interface EngineLoopOptions {
@@ -45,8 +49,8 @@ export class EngineLoops {
     const { backend, dispatcher, logger } = options;
     const leaseMs = options.leaseMs ?? 60_000;
     const lease = { lockedBy: this.lockedBy, leaseMs };
-    const workflows = new RemoteWorkflowProcessor(options);
-    const activities = new RemoteActivityProcessor(options);
+    const workflows = new WorkflowProcessor({ backend, logger, clock: systemClock, executor: new RemoteWorkflowExecutor(options) });
+    const activities = new ActivityProcessor({ backend, logger, executor: new RemoteActivityExecutor(options) });
     const workflowWake = new Wake(backend, 'workflowWork');
     const activityWake = new Wake(backend, 'activityWork');
     this.wakes = [workflowWake, activityWake];
@@ -70,7 +74,7 @@ export class EngineLoops {
         const options = leaseFor('workflow');
         return options ? backend.lockWorkflowWorkItem(options) : undefined;
       },
-      process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, leaseMs), () => workflows.process(item)),
+      process: (item) => withLeaseRenewal(leaseMs, logger, () => backend.renewWorkflowWorkItem(item, leaseMs), () => workflows.process(item)),
     });
     this.activity = new WorkLoop<ActivityWorkItem>({
       ...poll,
@@ -81,7 +85,7 @@ export class EngineLoops {
         const options = leaseFor('activity');
         return options ? backend.lockActivityWorkItem(options) : undefined;
       },
-      process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, leaseMs), () => activities.process(item)),
+      process: (item) => withLeaseRenewal(leaseMs, logger, () => backend.renewActivityWorkItem(item, leaseMs), () => activities.process(item)),
     });
   }
 
@@ -119,17 +123,5 @@ export class EngineLoops {
     await Promise.all([this.workflow.stop(graceMs), this.activity.stop(graceMs)]);
     for (const wake of this.wakes) wake.close();
     await this.o.backend.removeWorker(this.lockedBy).catch((error: unknown) => this.o.logger.warn({ err: error }, 'removing the sidecar worker announcement failed'));
-  }
-
-  private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {
-    const every = Math.max(10, Math.floor((this.o.leaseMs ?? 60_000) / 2));
-    const timer = setInterval(() => {
-      renew().catch((error: unknown) => this.o.logger.warn({ err: error }, 'lease renewal failed'));
-    }, every);
-    try {
-      await work();
-    } finally {
-      clearInterval(timer);
-    }
   }
 }

@@ -1,80 +1,61 @@
-// Processes one workflow work item for a remote SDK: the turn pipeline is core/turn's runTurn, exactly as
-// in-process, but its executor sends a WorkflowRequest down a GetWorkItems stream and waits for the matching
-// CompleteWorkflowTask. Any failure (including the worker going away) abandons the item for redelivery.
-import { retryWhileUnavailable, untilLeaseEnds } from '../runtime/while-unavailable.js';
+// Runs a workflow turn in a remote SDK: sends a WorkflowRequest down a GetWorkItems stream and waits for the
+// matching CompleteWorkflowTask. The processor around it (runtime/workflow-processor.ts) is the in-process
+// one, so a failure here (the worker going away included) is handled exactly as a local one.
 import { create } from '@bufbuild/protobuf';
 import type { Backend, WorkflowWorkItem } from '../backends/backend.js';
 import { stateFromHistory } from '../core/runtime-state.js';
-import { runTurn, type TurnRequest, type TurnResponse } from '../core/turn.js';
-import { LeaseLostError, UnavailableError } from '../errors.js';
+import type { TurnRequest, TurnResponse } from '../core/turn.js';
 import type { ExecutionStartedEvent, HistoryEvent } from '../protocol/history.js';
 import { historyToWire } from '../protocol/wire/history-wire.js';
 import { workItemToBinary, type Dialect } from '../protocol/wire/dialect-wire.js';
 import { WorkItemSchema } from '../protocol/wire/gen/orchestrator_service_pb.js';
 import type { Logger } from '../runtime/logger.js';
-import { instanceFields, logTurnStory } from '../runtime/turn-story.js';
-import { abandonDelayMs } from '../runtime/workflow-processor.js';
+import type { WorkflowExecutor, WorkflowTurnSession } from '../runtime/workflow-executor.js';
 import { mintExecutionId } from './dialect.js';
 import type { WorkItemDispatcher } from './work-item-dispatcher.js';
 
-export interface RemoteProcessorOptions {
+export interface RemoteExecutorOptions {
   backend: Backend;
   dispatcher: WorkItemDispatcher;
   logger: Logger;
 }
 
-export class RemoteWorkflowProcessor {
-  private readonly o: RemoteProcessorOptions;
+/** Runs workflow turns in remote SDK workers; every rule around the turn is the shared WorkflowProcessor's. */
+export class RemoteWorkflowExecutor implements WorkflowExecutor {
+  constructor(private readonly options: RemoteExecutorOptions) {}
 
-  constructor(options: RemoteProcessorOptions) {
-    this.o = options;
+  /** The dispatcher routes each turn to a stream that serves its name, or fails the dispatch (and the item is handed back). */
+  serves(): boolean {
+    return true;
   }
 
-  async process(item: WorkflowWorkItem): Promise<void> {
-    const { backend, logger } = this.o;
-    try {
-      let past = await backend.getWorkflowHistory(item.instanceId);
-      const state = stateFromHistory(item.instanceId, past);
-      // Execution IDs the turn mints (children, continue-as-new) take the form of the dialect that ran it.
-      let dialect: Dialect = 'dapr';
-      const execute = (request: TurnRequest): Promise<TurnResponse> => {
-        // A generation started by continue-as-new in this turn has no past.
-        if (request.freshGeneration) past = [];
-        return this.dispatchTurn(item.instanceId, past, request.newEvents, (d) => (dialect = d)).catch((error: unknown) => {
+  async begin(item: WorkflowWorkItem): Promise<WorkflowTurnSession> {
+    const { backend, logger } = this.options;
+    const past = await backend.getWorkflowHistory(item.instanceId);
+    const instanceId = item.instanceId;
+    // Execution IDs the turn mints (children, continue-as-new) take the form of the dialect that ran it.
+    let dialect: Dialect = 'dapr';
+    return {
+      state: stateFromHistory(instanceId, past),
+      past,
+      execute: (request: TurnRequest, history: HistoryEvent[]) =>
+        this.dispatchTurn(instanceId, history, request.newEvents, (d) => (dialect = d)).catch((error: unknown): TurnResponse => {
           // Redelivering an item no SDK can receive would block its stream for good: the instance fails instead.
           if (!(error instanceof WorkItemTooLargeError)) throw error;
-          logger.warn({ instanceId: item.instanceId, size: error.size }, 'workflow work item too large for an SDK worker; failing the instance');
+          logger.warn({ instanceId, size: error.size }, 'workflow work item too large for an SDK worker; failing the instance');
           return { actions: [{ id: -1, type: 'completeWorkflow', workflowStatus: 'FAILED', failureDetails: { errorType: 'WorkItemTooLarge', errorMessage: error.message, isNonRetriable: true } }] };
-        });
-      };
-      const outcome = await runTurn(state, item.newEvents, { now: new Date(), newId: () => mintExecutionId(dialect) }, execute);
-      const fields = instanceFields(item.instanceId, outcome.state.startEvent);
-      if (outcome.duplicates.length > 0) {
-        // Normal operation: a timeout timer firing after its event arrived, an at-least-once redelivery.
-        logger.debug({ ...fields, dropped: outcome.duplicates.map((e) => e.type) }, 'dropped duplicate or stale events');
-      }
-      await retryWhileUnavailable(() => backend.completeWorkflowWorkItem(item, outcome.result), untilLeaseEnds(item, logger, fields, 'commit'));
-      logTurnStory(logger, fields, outcome.result.newHistory, outcome.result.continuedAsNew);
-    } catch (error) {
-      if (error instanceof LeaseLostError) {
-        logger.info({ instanceId: item.instanceId }, 'workflow work item lease lost; another worker will process it');
-        return;
-      }
-      // A worker that left is not the item's fault: the first redelivery is immediate.
-      const retries = error instanceof UnavailableError ? item.retryCount : item.retryCount + 1;
-      logger.warn({ err: error, instanceId: item.instanceId, retryCount: item.retryCount }, 'remote workflow turn failed; abandoning');
-      const abandon = () => backend.abandonWorkflowWorkItem(item, { delayMs: abandonDelayMs(retries) });
-      await retryWhileUnavailable(abandon, untilLeaseEnds(item, logger, { instanceId: item.instanceId }, 'abandon')).catch((e: unknown) => {
-        logger.warn({ err: e, instanceId: item.instanceId }, 'abandon failed; the lease will expire');
-      });
-    }
+        }),
+      newId: () => mintExecutionId(dialect),
+      committed: () => undefined,
+      discard: () => undefined,
+    };
   }
 
   private dispatchTurn(instanceId: string, past: HistoryEvent[], newEvents: HistoryEvent[], sentTo: (dialect: Dialect) => void): Promise<TurnResponse> {
     const started = startedOf(newEvents) ?? startedOf(past);
     const executionId = started?.workflowInstance.executionId;
     const name = started?.name ?? '';
-    const dispatch = this.o.dispatcher.dispatch<TurnResponse>('workflow', instanceId, name, (token, stream) => {
+    const dispatch = this.options.dispatcher.dispatch<TurnResponse>('workflow', instanceId, name, (token, stream) => {
       sentTo(stream.dialect);
       return checkWorkItemSize(() => `the work item of workflow '${instanceId}' (its history)`, workItemToBinary(stream.dialect, create(WorkItemSchema, {
         request: {

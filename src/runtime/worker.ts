@@ -8,6 +8,9 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../core/payload.js';
 import { Registry } from '../sdk/registry.js';
 import type { Activity, Workflow } from '../sdk/types.js';
 import { ActivityProcessor } from './activity-processor.js';
+import { LocalActivityExecutor } from './local-activity-executor.js';
+import { LocalWorkflowExecutor } from './local-workflow-executor.js';
+import { withLeaseRenewal } from './lease-renewal.js';
 import { ExecutionCache } from './execution-cache.js';
 import { RetentionJob, type RetentionPolicy, type RetentionRunResult } from './retention.js';
 import { defaultLogger, type Logger } from './logger.js';
@@ -120,7 +123,6 @@ export class Worker {
   async start(): Promise<void> {
     if (this.loops) return;
     const { backend, logger, options } = this;
-    const common = { backend, registry: this.registry, logger, maxPayloadBytes: options.maxPayloadBytes, clock: this.clock };
     const workflowWake = new Wake(backend, 'workflowWork', this.clock);
     const activityWake = new Wake(backend, 'activityWork', this.clock);
     // Each lock takes only work this worker can run: what it has registered when it locks.
@@ -143,8 +145,10 @@ export class Worker {
     // workflow an activity result is for. Each saves a lock transaction per activity step.
     let workflow: WorkLoop<WorkflowWorkItem> | undefined;
     const activities = new ActivityProcessor({
-      ...common,
+      backend,
+      logger,
       signal: this.abort.signal,
+      executor: new LocalActivityExecutor({ registry: this.registry, maxPayloadBytes: options.maxPayloadBytes, clock: this.clock, signal: this.abort.signal }),
       workflowHandoff: { lease: workflowLease, reserve: (n) => workflow?.reserve(n) ?? 0, adopt: (items, reserved) => workflow!.adopt(items, reserved) },
     });
     const activity = new WorkLoop<ActivityWorkItem>({
@@ -153,12 +157,21 @@ export class Worker {
       concurrency: options.activityConcurrency,
       wake: activityWake,
       lock: () => backend.lockActivityWorkItem(activityLease),
-      process: (item) => this.withRenewal(() => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
+      process: (item) => withLeaseRenewal(options.leaseMs, logger, () => backend.renewActivityWorkItem(item, options.leaseMs), () => activities.process(item)),
+    });
+    const executor = new LocalWorkflowExecutor({
+      backend,
+      registry: this.registry,
+      cache: this.cache,
+      logger,
+      maxPayloadBytes: options.maxPayloadBytes,
+      recordSourceLocations: options.recordSourceLocations,
     });
     const workflows = new WorkflowProcessor({
-      ...common,
-      cache: this.cache,
-      recordSourceLocations: options.recordSourceLocations,
+      backend,
+      executor,
+      logger,
+      clock: this.clock,
       onDueLater: (at) => workflowWake.notifyAt(at),
       activityHandoff: { lease: activityLease, reserve: (n) => activity.reserve(n), adopt: (items, reserved) => activity.adopt(items, reserved) },
     });
@@ -168,7 +181,7 @@ export class Worker {
       concurrency: options.workflowConcurrency,
       wake: workflowWake,
       lock: () => backend.lockWorkflowWorkItem(workflowLease),
-      process: (item) => this.withRenewal(() => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
+      process: (item) => withLeaseRenewal(options.leaseMs, logger, () => backend.renewWorkflowWorkItem(item, options.leaseMs), () => workflows.process(item)),
     });
     this.loops = { wakes: [workflowWake, activityWake], activity, workflow };
     this.loops.workflow.start();
@@ -238,18 +251,6 @@ export class Worker {
     clearInterval(this.heartbeat);
     await this.backend.removeWorker(this.id).catch((error: unknown) => this.logger.warn({ err: error }, 'removing the worker announcement failed'));
     this.logger.info({ workerId: this.id, name: this.name, abandonedActivities: leftActivities.length }, 'worker stopped');
-  }
-
-  private async withRenewal(renew: () => Promise<void>, work: () => Promise<void>): Promise<void> {
-    const every = Math.max(10, Math.floor(this.options.leaseMs / 2));
-    const timer = setInterval(() => {
-      renew().catch((error: unknown) => this.logger.warn({ err: error }, 'lease renewal failed'));
-    }, every);
-    try {
-      await work();
-    } finally {
-      clearInterval(timer);
-    }
   }
 }
 
