@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'TASK_FAILED'
-  | 'NON_RETRIABLE'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 

@@ -14,7 +14,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   NON_DETERMINISM: 500,
   NOT_REGISTERED: 500,
   TASK_FAILED: 500,
-  NON_RETRIABLE: 500,
   INTERNAL: 500,
 };
 

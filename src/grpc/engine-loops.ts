@@ -36,7 +36,7 @@ export const ANY_NAME = '*';
 
 export class EngineLoops {
   readonly lockedBy = `${hostname()},${process.pid},${randomUUID()}`;
-  private readonly o: EngineLoopOptions;
+  private readonly options: EngineLoopOptions;
   private readonly wakes: Wake[];
   private readonly workflow: WorkLoop<WorkflowWorkItem>;
   private readonly activity: WorkLoop<ActivityWorkItem>;
@@ -45,7 +45,7 @@ export class EngineLoops {
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: EngineLoopOptions) {
-    this.o = options;
+    this.options = options;
     const { backend, dispatcher, logger } = options;
     const leaseMs = options.leaseMs ?? 60_000;
     const lease = { lockedBy: this.lockedBy, leaseMs };
@@ -92,17 +92,17 @@ export class EngineLoops {
   start(): void {
     this.workflow.start();
     this.activity.start();
-    this.heartbeat = setInterval(() => void this.announce(), this.o.heartbeatMs ?? 10_000);
+    this.heartbeat = setInterval(() => void this.announce(), this.options.heartbeatMs ?? 10_000);
     this.heartbeat.unref();
     void this.announce();
   }
 
   /** Announces the names the connected streams serve (none while no stream is connected). */
   private announce(): Promise<void> {
-    const { dispatcher } = this.o;
+    const { dispatcher } = this.options;
     const served = (kind: 'workflow' | 'activity') =>
       dispatcher.streamCount === 0 ? [] : (dispatcher.servedNames(kind) ?? [ANY_NAME]);
-    return this.o.backend
+    return this.options.backend
       .heartbeatWorker({
         workerId: this.lockedBy,
         name: 'sidecar',
@@ -112,7 +112,7 @@ export class EngineLoops {
         activities: served('activity'),
         startedAt: this.startedAt,
       })
-      .catch((error: unknown) => this.o.logger.warn({ err: error }, 'sidecar worker heartbeat failed'));
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'sidecar worker heartbeat failed'));
   }
 
   /** Stops locking; in-flight items get graceMs (callers cancel their dispatches first so they abandon fast). */
@@ -122,6 +122,6 @@ export class EngineLoops {
     this.heartbeat = undefined;
     await Promise.all([this.workflow.stop(graceMs), this.activity.stop(graceMs)]);
     for (const wake of this.wakes) wake.close();
-    await this.o.backend.removeWorker(this.lockedBy).catch((error: unknown) => this.o.logger.warn({ err: error }, 'removing the sidecar worker announcement failed'));
+    await this.options.backend.removeWorker(this.lockedBy).catch((error: unknown) => this.options.logger.warn({ err: error }, 'removing the sidecar worker announcement failed'));
   }
 }

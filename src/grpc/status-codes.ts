@@ -14,14 +14,9 @@ const STATUS_OF: Readonly<Record<ErrorCode, status>> = {
   TIMEOUT: status.DEADLINE_EXCEEDED,
   PAYLOAD_TOO_LARGE: status.RESOURCE_EXHAUSTED,
   TASK_FAILED: status.FAILED_PRECONDITION,
-  NON_RETRIABLE: status.FAILED_PRECONDITION,
   UNAVAILABLE: status.UNAVAILABLE,
   INTERNAL: status.INTERNAL,
 };
-
-export function grpcStatusOf(code: ErrorCode): status {
-  return STATUS_OF[code];
-}
 
 /** A ServiceError carrying `code` and `details`; an InvalidArgumentError also names its field in metadata. */
 export function serviceError(code: status, details: string, field?: string): ServiceError {

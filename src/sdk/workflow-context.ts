@@ -94,34 +94,34 @@ export interface ContextOptions {
 export class ReplayWorkflowContext implements WorkflowContext {
   readonly whenAll = whenAll;
   readonly whenAny = whenAny;
-  private readonly x: ReplayExecution;
+  private readonly execution: ReplayExecution;
   private readonly options: ContextOptions;
   readonly log: WorkflowLogger;
 
   constructor(execution: ReplayExecution, options: ContextOptions) {
-    this.x = execution;
+    this.execution = execution;
     this.options = options;
     this.log = workflowLogger(options.logger ?? silentLogger, this);
   }
 
   get instanceId(): string {
-    return this.x.instanceId;
+    return this.execution.instanceId;
   }
   get executionId(): string {
-    return this.x.executionId;
+    return this.execution.executionId;
   }
   get name(): string {
-    return this.x.name;
+    return this.execution.name;
   }
   get currentUtcDateTime(): Date {
-    return this.x.currentUtcDateTime;
+    return this.execution.currentUtcDateTime;
   }
   get isReplaying(): boolean {
-    return this.x.isReplaying;
+    return this.execution.isReplaying;
   }
 
   callActivity<I, O>(activity: ActivityRef<I, O>, input?: I, options: ActivityOptions = {}): DurableTask<O> {
-    this.x.assertInTurn('callActivity');
+    this.execution.assertInTurn('callActivity');
     const name = this.options.registry.nameOf(activity, 'activity');
     const payload = this.encode(input, `input of activity '${name}'`);
     if (options.retry) validateRetryPolicy(options.retry);
@@ -129,14 +129,14 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const taskExecutionId = this.derivedId('task');
     const at = this.sourceOf(this.callActivity);
     const attempt = () => {
-      const id = this.x.nextSequenceNumber();
-      return this.x.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId, ...at }, 'activity', name);
+      const id = this.execution.nextSequenceNumber();
+      return this.execution.schedule<O>({ id, type: 'scheduleTask', name, input: payload, taskExecutionId, ...at }, 'activity', name);
     };
     return options.retry ? this.withRetry(options.retry, name, attempt, { kind: 'activityRetry', taskExecutionId }) : attempt();
   }
 
   callChildWorkflow<I, O>(workflow: WorkflowRef<I, O>, input?: I, options: ChildWorkflowOptions = {}): DurableTask<O> {
-    this.x.assertInTurn('callChildWorkflow');
+    this.execution.assertInTurn('callChildWorkflow');
     const name = this.options.registry.nameOf(workflow, 'workflow');
     const payload = this.encode(input, `input of child workflow '${name}'`);
     if (options.instanceId === '') throw new InvalidArgumentError('instanceId', 'must not be empty; omit it for a generated ID');
@@ -146,12 +146,12 @@ export class ReplayWorkflowContext implements WorkflowContext {
     let firstId: string | undefined;
     const at = this.sourceOf(this.callChildWorkflow);
     const attempt = () => {
-      const id = this.x.nextSequenceNumber();
+      const id = this.execution.nextSequenceNumber();
       // A generated ID is checked too: a long parent ID plus the suffix can pass the limit.
-      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.x.generation), 'instanceId (generated)');
+      const instanceId = options.instanceId ?? validateInstanceId(defaultChildInstanceId(this.instanceId, id, this.execution.generation), 'instanceId (generated)');
       const retryParentInstanceId = firstId;
       firstId ??= instanceId;
-      return this.x.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId, ...at }, 'child', name);
+      return this.execution.schedule<O>({ id, type: 'createChildWorkflow', name, instanceId, input: payload, retryParentInstanceId, ...at }, 'child', name);
     };
     if (!options.retry) return attempt();
     const first = attempt();
@@ -159,34 +159,34 @@ export class ReplayWorkflowContext implements WorkflowContext {
   }
 
   createTimer(fireAt: Date | number): DurableTask<void> {
-    this.x.assertInTurn('createTimer');
+    this.execution.assertInTurn('createTimer');
     const at = this.fireTime(fireAt, 'fireAt');
-    const id = this.x.nextSequenceNumber();
-    return this.x.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' }, ...this.sourceOf(this.createTimer) }, 'timer', 'timer');
+    const id = this.execution.nextSequenceNumber();
+    return this.execution.schedule<void>({ id, type: 'createTimer', fireAt: at, origin: { kind: 'createTimer' }, ...this.sourceOf(this.createTimer) }, 'timer', 'timer');
   }
 
   waitForExternalEvent<T = unknown>(name: string, options: { timeoutMs?: number } = {}): DurableTask<T> {
-    this.x.assertInTurn('waitForExternalEvent');
+    this.execution.assertInTurn('waitForExternalEvent');
     if (!name) throw new InvalidArgumentError('name', 'an event name is required');
     // Infinity means no timeout (wait forever, no timer); anything else must be a delay a timer can have.
     const timeoutMs = options.timeoutMs === Infinity ? undefined : options.timeoutMs;
     const fireAt = timeoutMs === undefined ? undefined : fireAtAfter(this.currentUtcDateTime, timeoutMs, 'timeoutMs');
-    const task = this.x.waitForEvent<T>(name);
+    const task = this.execution.waitForEvent<T>(name);
     if (task.isComplete || timeoutMs === undefined || fireAt === undefined) return task;
     if (timeoutMs === 0) {
-      this.x.cancelWait(name, task as DurableTask<unknown>, 0);
+      this.execution.cancelWait(name, task as DurableTask<unknown>, 0);
       return task;
     }
     // The timeout is a durable timer; if the event wins, the timer's later firing changes nothing.
-    const id = this.x.nextSequenceNumber();
-    this.x.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name }, ...this.sourceOf(this.waitForExternalEvent) }, 'timer', name, () =>
-      this.x.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
+    const id = this.execution.nextSequenceNumber();
+    this.execution.schedule({ id, type: 'createTimer', fireAt, name, origin: { kind: 'externalEvent', name }, ...this.sourceOf(this.waitForExternalEvent) }, 'timer', name, () =>
+      this.execution.cancelWait(name, task as DurableTask<unknown>, timeoutMs),
     );
     return task;
   }
 
   scheduleNewWorkflow<I>(workflow: WorkflowRef<I, unknown>, options: DetachedWorkflowOptions<I> = {}): string {
-    this.x.assertInTurn('scheduleNewWorkflow');
+    this.execution.assertInTurn('scheduleNewWorkflow');
     const name = this.options.registry.nameOf(workflow, 'workflow');
     if (options.instanceId === '') {
       throw new InvalidArgumentError('instanceId', 'scheduleNewWorkflow was passed an empty instance ID; omit it to use the default ID');
@@ -196,32 +196,32 @@ export class ReplayWorkflowContext implements WorkflowContext {
     const input = this.encode(options.input, `input of workflow '${name}'`);
     const tags = options.tags === undefined ? undefined : validateTags(options.tags);
     const instanceId =
-      options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.x.nextDetachedIndex(), this.x.generation), 'instanceId (generated)');
-    const id = this.x.nextSequenceNumber();
-    this.x.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags, ...this.sourceOf(this.scheduleNewWorkflow) });
+      options.instanceId ?? validateInstanceId(defaultDetachedInstanceId(this.instanceId, this.execution.nextDetachedIndex(), this.execution.generation), 'instanceId (generated)');
+    const id = this.execution.nextSequenceNumber();
+    this.execution.record({ id, type: 'createDetachedWorkflow', instanceId, name, input, scheduledStartTimestamp: startAt, tags, ...this.sourceOf(this.scheduleNewWorkflow) });
     return instanceId;
   }
 
   sendEvent(instanceId: string, eventName: string, data?: unknown): void {
-    this.x.assertInTurn('sendEvent');
+    this.execution.assertInTurn('sendEvent');
     validateInstanceId(instanceId);
     if (!eventName) throw new InvalidArgumentError('eventName', 'is required');
     const payload = this.encode(data, `data of event '${eventName}'`);
-    this.x.record({ id: this.x.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload, ...this.sourceOf(this.sendEvent) });
+    this.execution.record({ id: this.execution.nextSequenceNumber(), type: 'sendEvent', instance: { instanceId }, name: eventName, data: payload, ...this.sourceOf(this.sendEvent) });
   }
 
   continueAsNew(input: unknown, options: { saveEvents?: boolean } = {}): void {
-    this.x.continueAsNewRequest = { input, saveEvents: options.saveEvents ?? false };
+    this.execution.requestContinueAsNew({ input, saveEvents: options.saveEvents ?? false });
   }
 
   setCustomStatus(value: unknown): void {
-    this.x.customStatus = this.encode(value, 'custom status');
+    this.execution.setCustomStatus(this.encode(value, 'custom status'));
   }
 
   isPatched(patchName: string): boolean {
-    this.x.assertInTurn('isPatched');
+    this.execution.assertInTurn('isPatched');
     if (typeof patchName !== 'string' || patchName === '') throw new InvalidArgumentError('patchName', 'must be a non-empty string');
-    return this.x.isPatched(patchName);
+    return this.execution.isPatched(patchName);
   }
 
   newGuid(): string {
@@ -230,12 +230,12 @@ export class ReplayWorkflowContext implements WorkflowContext {
 
   /** A name-based UUID of this execution and the next value of its deterministic counter. */
   private derivedId(kind: 'guid' | 'task'): string {
-    return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${kind}:${this.x.nextGuidIndex()}`);
+    return nameBasedUuid(`${this.instanceId}\u0000${this.executionId}\u0000${kind}:${this.execution.nextGuidIndex()}`);
   }
 
   /** `{ source }` for a new call on a worker that records them; nothing while replaying (history has it). */
   private sourceOf(method: Function): { source?: SourceLocation } {
-    if (!this.options.recordSourceLocations || this.x.isReplaying) return {};
+    if (!this.options.recordSourceLocations || this.execution.isReplaying) return {};
     const source = callSite(method);
     return source ? { source } : {};
   }
@@ -269,9 +269,9 @@ export class ReplayWorkflowContext implements WorkflowContext {
           if (delay <= 0) throw error;
           // The retry decision is workflow code, so it is logged like ctx.log: once, not on replay.
           this.log.info({ [origin.kind === 'activityRetry' ? 'activity' : 'childWorkflow']: name, attempt: attempt + 2, delayMs: delay }, `${origin.kind === 'activityRetry' ? 'activity' : 'child workflow'} retrying`);
-          const id = this.x.nextSequenceNumber();
+          const id = this.execution.nextSequenceNumber();
           const fireAt = new Date(this.currentUtcDateTime.getTime() + delay);
-          await this.x.schedule<void>({ id, type: 'createTimer', fireAt, name: `${name}-retry`, origin }, 'timer', `${name}-retry`);
+          await this.execution.schedule<void>({ id, type: 'createTimer', fireAt, name: `${name}-retry`, origin }, 'timer', `${name}-retry`);
           task = next();
         }
       }

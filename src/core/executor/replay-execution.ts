@@ -51,8 +51,8 @@ export class ReplayExecution {
   name = '';
   currentUtcDateTime = new Date(0);
   isReplaying = true;
-  customStatus: Payload;
-  continueAsNewRequest?: ContinueAsNewRequest;
+  private customStatus: Payload;
+  private continueAsNewRequest?: ContinueAsNewRequest;
   private readonly options: ExecutionOptions;
   private sequence = 0;
   private detachedCount = 0;
@@ -130,6 +130,16 @@ export class ReplayExecution {
     return answer;
   }
 
+  /** The code asked to continue as new: taken up when the workflow function returns. */
+  requestContinueAsNew(request: ContinueAsNewRequest): void {
+    this.continueAsNewRequest = request;
+  }
+
+  /** Reported with every turn's answer, so it is set again on replay (core/turn.ts). */
+  setCustomStatus(payload: Payload): void {
+    this.customStatus = payload;
+  }
+
   /** The turn's actions are durable now: they count as matched by history from here on. */
   markCommitted(): void {
     for (const id of this.emitted) this.pending.delete(id);
@@ -140,11 +150,7 @@ export class ReplayExecution {
 
   assertInTurn(call: string): void {
     if (!this.inTurn) {
-      throw new DurableTaskError(
-        'NON_DETERMINISM',
-        `${call} was called outside of a workflow turn: the workflow awaited something that is not a durable task ` +
-          '(setTimeout, I/O, a plain promise); use ctx.createTimer, activities and ctx.waitForExternalEvent instead',
-      );
+      throw nonDurableAwait(`${call} was called outside of a workflow turn: the workflow`);
     }
   }
 
@@ -420,10 +426,7 @@ export class ReplayExecution {
   }
 
   private outOfTurnError(): Error {
-    return new DurableTaskError(
-      'NON_DETERMINISM',
-      'the workflow continued outside of a turn: it awaited something that is not a durable task (setTimeout, I/O, a plain promise)',
-    );
+    return nonDurableAwait('the workflow continued outside of a turn: it');
   }
 
   private fail(error: unknown): void {
@@ -442,13 +445,7 @@ export class ReplayExecution {
     // still pending for this turn, but nothing of it ever flows back to wake the code.
     const waiting = [...this.waiters.values()].some((q) => q.length > 0);
     if (this.open.size === 0 && !waiting) {
-      this.fail(
-        new DurableTaskError(
-          'NON_DETERMINISM',
-          'the workflow is blocked but waits for no durable task: it awaited something that is not a durable task ' +
-            '(setTimeout, I/O, a plain promise); use ctx.createTimer, activities and ctx.waitForExternalEvent instead',
-        ),
-      );
+      this.fail(nonDurableAwait('the workflow is blocked but waits for no durable task: it'));
     }
   }
 
@@ -462,4 +459,13 @@ export class ReplayExecution {
     if (done) actions.push(done);
     return actions;
   }
+}
+
+/** The one text for code that awaited something replay cannot reproduce; `who` says how it was noticed. */
+function nonDurableAwait(who: string): DurableTaskError {
+  return new DurableTaskError(
+    'NON_DETERMINISM',
+    `${who} awaited something that is not a durable task (setTimeout, I/O, a plain promise); ` +
+      'use ctx.createTimer, activities and ctx.waitForExternalEvent instead',
+  );
 }
